@@ -1,0 +1,90 @@
+// Commander wiring only: every command's work lives in commands/<name>.ts and is imported when that command runs.
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.ts';
+import { type GlobalOptions, applyGlobals, reportError } from './globals.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('turbulence')
+    .description('Chaos engineering toolkit: runs Chaos Toolkit experiments unchanged, with native drivers.')
+    .version(`turbulence, version ${VERSION}`, '-V, --version', 'show the version and exit')
+    .option('--verbose', 'show debug messages and stack traces', false)
+    .option('--no-version-check', 'accepted for compatibility with chaos; Turbulence never calls home')
+    .option('--change-dir <dir>', 'change to this directory before doing anything')
+    .option('--no-log-file', 'do not write a log file')
+    .option('--log-file <path>', 'log file path', 'turbulence.log')
+    .addOption(new Option('--log-file-level <level>', 'log file level').choices(['debug', 'info', 'warning', 'error']).default('debug'))
+    .addOption(new Option('--log-format <format>', 'console log format').choices(['string', 'json']).default('string'))
+    .option('--settings <path>', 'settings file (default ~/.turbulence/settings.yaml, else ~/.chaostoolkit/settings.yaml)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = () => program.opts<GlobalOptions>();
+  const action =
+    <A extends unknown[]>(load: () => Promise<(g: GlobalOptions, ...args: A) => Promise<number>>) =>
+    async (...args: A) => {
+      try {
+        const g = globals();
+        await applyGlobals(g);
+        const fn = await load();
+        exitCode = await fn(g, ...args);
+      } catch (err) {
+        exitCode = reportError(err, globals().verbose);
+      }
+    };
+
+  program
+    .command('validate')
+    .description('validate an experiment (exit 0 when valid, 1 otherwise); reports every problem with its location')
+    .argument('<source>', 'experiment file (.json, .yaml, .yml) or http(s) URL')
+    .option('--no-verify-tls', 'do not verify TLS certificates when loading the experiment from a URL')
+    .option('--var <key[:type]=value>', 'override a configuration key (repeatable)', collect, [])
+    .option('--var-file <path>', 'configuration/secrets overrides from a .json, .yaml or .env file (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON on stdout', false)
+    .action(action(async () => (await import('./commands/validate.ts')).validateCommand));
+
+  const settings = program.command('settings').description('show or change the settings file');
+  settings
+    .command('show')
+    .description('print the settings')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .action(action(async () => (await import('./commands/settings.ts')).settingsShow));
+  settings
+    .command('get')
+    .description('print the value at KEY (dotted, with \\. escapes and [i] indexes)')
+    .argument('<key>')
+    .action(action(async () => (await import('./commands/settings.ts')).settingsGet));
+  settings
+    .command('set')
+    .description('set KEY to VALUE (VALUE is JSON; a bare word is a string)')
+    .argument('<key>')
+    .argument('<value>')
+    .action(action(async () => (await import('./commands/settings.ts')).settingsSet));
+  settings
+    .command('remove')
+    .description('remove KEY')
+    .argument('<key>')
+    .action(action(async () => (await import('./commands/settings.ts')).settingsRemove));
+
+  program
+    .command('info')
+    .description('show information about Turbulence')
+    .addArgument(new (await import('commander')).Argument('<target>', 'what to show').choices(['core', 'settings', 'extensions']))
+    .option('--json', 'print as JSON', false)
+    .action(action(async () => (await import('./commands/info.ts')).infoCommand));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors exit 2 like click.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? 0
+        : 2;
+    }
+    return reportError(err, globals().verbose);
+  }
+  return exitCode;
+}

@@ -1,0 +1,80 @@
+// Console and log-file logging in the Chaos Toolkit's shape: `[YYYY-MM-DD HH:MM:SS LEVEL] msg` on stderr
+// (stdout stays clean for --json output), JSON lines with --log-format json, and a debug-level log file.
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+export type Level = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+const RANK: Record<Level, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+const COLOR: Record<Level, string> = { debug: '\x1b[36m', info: '\x1b[32m', warning: '\x1b[33m', error: '\x1b[31m', critical: '\x1b[1;31m' };
+
+export interface LogOptions {
+  /** console threshold: debug with --verbose, info otherwise */
+  verbose: boolean;
+  format: 'string' | 'json';
+  /** log file path, or null for --no-log-file */
+  file: string | null;
+  fileLevel: Level;
+}
+
+interface State extends LogOptions {
+  fd: number | null;
+  color: boolean;
+  /** extra sink, e.g. the live progress view, which takes over console lines while it draws */
+  sink: ((level: Level, line: string) => void) | null;
+}
+
+const state: State = { verbose: false, format: 'string', file: null, fileLevel: 'debug', fd: null, color: false, sink: null };
+
+export function configureLog(opts: LogOptions): void {
+  closeLog();
+  Object.assign(state, opts);
+  state.color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  if (opts.file) state.fd = openSync(opts.file, 'a');
+}
+
+export function closeLog(): void {
+  if (state.fd !== null) closeSync(state.fd);
+  state.fd = null;
+}
+
+/** Route console lines through another writer (null restores stderr). */
+export function setConsoleSink(sink: State['sink']): void {
+  state.sink = sink;
+}
+
+export function isVerbose(): boolean {
+  return state.verbose;
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace('T', ' ').slice(0, 19);
+}
+
+function emit(level: Level, message: string, fields?: Record<string, unknown>): void {
+  const now = new Date();
+  if (RANK[level] >= (state.verbose ? RANK.debug : RANK.info)) {
+    let line: string;
+    if (state.format === 'json') {
+      line = JSON.stringify({ ts: now.toISOString(), level, message, ...fields });
+    } else {
+      const tag = `[${stamp(now)} ${level.toUpperCase()}]`;
+      line = state.color ? `${COLOR[level]}${tag}\x1b[0m ${message}` : `${tag} ${message}`;
+    }
+    if (state.sink) state.sink(level, line);
+    else process.stderr.write(line + '\n');
+  }
+  if (state.fd !== null && RANK[level] >= RANK[state.fileLevel]) {
+    const line =
+      state.format === 'json'
+        ? JSON.stringify({ ts: now.toISOString(), level, message, ...fields })
+        : `[${stamp(now)} ${level.toUpperCase()}] ${message}`;
+    writeSync(state.fd, line + '\n');
+  }
+}
+
+export const log = {
+  debug: (m: string, f?: Record<string, unknown>) => emit('debug', m, f),
+  info: (m: string, f?: Record<string, unknown>) => emit('info', m, f),
+  warning: (m: string, f?: Record<string, unknown>) => emit('warning', m, f),
+  error: (m: string, f?: Record<string, unknown>) => emit('error', m, f),
+  critical: (m: string, f?: Record<string, unknown>) => emit('critical', m, f),
+};
