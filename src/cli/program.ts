@@ -36,12 +36,33 @@ export async function main(argv: string[]): Promise<number> {
     };
 
   program
+    .command('run')
+    .description('run an experiment and write its journal (exit 0 when completed and not deviated, 1 otherwise)')
+    .argument('<source>', 'experiment file (.json, .yaml, .yml) or http(s) URL')
+    .option('--journal-path <path>', 'where to write the journal', './journal.json')
+    .addOption(new Option('--dry <mode>', 'do not run some activities').choices(['probes', 'actions', 'activities', 'pause']))
+    .option('--no-validation', 'skip validation of the experiment')
+    .option('--no-verify-tls', 'do not verify TLS certificates when loading the experiment from a URL')
+    .addOption(
+      new Option('--rollback-strategy <strategy>', 'when to play rollbacks').choices(['default', 'always', 'never', 'deviated']),
+    )
+    .option('--var <key[:type]=value>', 'override a declared configuration key; type is str, int, float, bytes, bool or json (repeatable)', collect, [])
+    .option('--var-file <path>', 'configuration/secrets overrides from a .json/.yaml file, or a .env file (repeatable)', collect, [])
+    .option('--control-file <path>', 'global controls from a JSON or YAML file keyed by name (repeatable)', collect, [])
+    .addOption(
+      new Option('--hypothesis-strategy <strategy>', 'when to check the steady-state hypothesis')
+        .choices(['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'continously'])
+        .default('default'),
+    )
+    .option('--hypothesis-frequency <seconds>', 'seconds between continuous hypothesis checks', parseFloat, 1.0)
+    .option('--fail-fast', 'with a continuous hypothesis, stop at the first deviation', false)
+    .action(action(async () => (await import('./commands/run.ts')).runCommand));
+
+  program
     .command('validate')
     .description('validate an experiment (exit 0 when valid, 1 otherwise); reports every problem with its location')
     .argument('<source>', 'experiment file (.json, .yaml, .yml) or http(s) URL')
     .option('--no-verify-tls', 'do not verify TLS certificates when loading the experiment from a URL')
-    .option('--var <key[:type]=value>', 'override a configuration key (repeatable)', collect, [])
-    .option('--var-file <path>', 'configuration/secrets overrides from a .json, .yaml or .env file (repeatable)', collect, [])
     .option('--json', 'print the result as JSON on stdout', false)
     .action(action(async () => (await import('./commands/validate.ts')).validateCommand));
 
