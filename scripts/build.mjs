@@ -1,21 +1,47 @@
-// Bundles the CLI into dist/ (ESM, code-split so each command loads only what it needs).
+// Bundles the CLI into one CommonJS file, dist/turbulence.cjs. CommonJS because Node starts it faster than ESM (no
+// async module graph to link); modules reached through `import()` stay lazy: esbuild evaluates them on first use.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+
+// commander requires node:child_process at load time for executable subcommands, which Turbulence does not use;
+// loading it (and net, stream, dgram behind it) costs every command a few milliseconds of start-up.
+const noChildProcessForCommander = {
+  name: 'no-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'unused' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/turbulence.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   sourcemap: 'linked',
   logLevel: 'warning',
-  define: { __TURBULENCE_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies inside an ESM bundle need a require().
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [noChildProcessForCommander],
+  // yaml is a third of the bundle and only YAML files need it: required from node_modules on first use
+  external: ['yaml'],
+  // import() of builtins and yaml becomes require(): code compiled from a V8 code cache cannot run a real import()
+  // in Node 20 (user modules go through src/modules.ts instead)
+  supported: { 'dynamic-import': false },
+  define: { __TURBULENCE_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__turbulenceModuleUrl' },
+  banner: { js: "const __turbulenceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// The V8 code cache bin/turbulence.js loads: produced by running one typical command (a validation) so that it
+// holds the functions start-up really compiles, not only the top level.
+const warm = spawnSync(process.execPath, ['bin/turbulence.js', '--no-log-file', 'validate', 'bench/fixtures/experiment.json'], {
+  env: { ...process.env, TURBULENCE_WRITE_CODE_CACHE: '1' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+if (warm.status !== 0) throw new Error(`code cache warm-up failed: ${warm.stderr}`);

@@ -1,6 +1,6 @@
 // Console and log-file logging in the Chaos Toolkit's shape: `[YYYY-MM-DD HH:MM:SS LEVEL] msg` on stderr
 // (stdout stays clean for --json output), JSON lines with --log-format json, and a debug-level log file.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
@@ -27,7 +27,7 @@ const state: State = { verbose: false, format: 'string', file: null, fileLevel: 
 export function configureLog(opts: LogOptions): void {
   closeLog();
   Object.assign(state, opts);
-  state.color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  state.color = stderrIsTerminal() && !process.env.NO_COLOR;
   if (opts.file) state.fd = openSync(opts.file, 'a');
 }
 
@@ -45,6 +45,37 @@ export function isVerbose(): boolean {
   return state.verbose;
 }
 
+/**
+ * Straight to fd 2: touching `process.stderr` builds a stream (and loads net/tty) which costs every short command
+ * several milliseconds of start-up.
+ */
+export function writeStderr(text: string): void {
+  writeFd(2, text);
+}
+
+/** stdout for command results (--json and friends), by the same route. */
+export function writeStdout(text: string): void {
+  writeFd(1, text);
+}
+
+function writeFd(fd: 1 | 2, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // EAGAIN on a non-blocking pipe: fall back to the stream, which buffers
+    (fd === 1 ? process.stdout : process.stderr).write(text);
+  }
+}
+
+/** isatty(2) without loading node:tty: a terminal is a character device (so is /dev/null, where colour is harmless). */
+function stderrIsTerminal(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 function stamp(d: Date): string {
   return d.toISOString().replace('T', ' ').slice(0, 19);
 }
@@ -60,7 +91,7 @@ function emit(level: Level, message: string, fields?: Record<string, unknown>): 
       line = state.color ? `${COLOR[level]}${tag}\x1b[0m ${message}` : `${tag} ${message}`;
     }
     if (state.sink) state.sink(level, line);
-    else process.stderr.write(line + '\n');
+    else writeStderr(line + '\n');
   }
   if (state.fd !== null && RANK[level] >= RANK[state.fileLevel]) {
     const line =

@@ -1,11 +1,13 @@
-// The CLI entry: global options as in `chaos`, subcommands loaded lazily so that start-up stays close to bare Node.
-import { VERSION } from '../version.ts';
+// The bundle's entry (bin/turbulence.js answers --version before loading it): commander and each command's code are
+// imported lazily, so that start-up stays close to bare Node.
+import { writeSync } from 'node:fs';
 
-const argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  // Fast path: no argument parser, no command modules.
-  process.stdout.write(`turbulence, version ${VERSION}\n`);
-} else {
-  const { main } = await import('./program.ts');
-  process.exitCode = await main(argv);
-}
+import('./program.ts').then(
+  async ({ main }) => {
+    process.exitCode = await main(process.argv.slice(2));
+  },
+  (err: Error) => {
+    writeSync(2, `turbulence: cannot start: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

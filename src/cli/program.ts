@@ -51,8 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--control-file <path>', 'global controls from a JSON or YAML file keyed by name (repeatable)', collect, [])
     .addOption(
       new Option('--hypothesis-strategy <strategy>', 'when to check the steady-state hypothesis')
-        .choices(['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'continously'])
-        .default('default'),
+        .choices(['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'continously']),
     )
     .option('--hypothesis-frequency <seconds>', 'seconds between continuous hypothesis checks', parseFloat, 1.0)
     .option('--fail-fast', 'with a continuous hypothesis, stop at the first deviation', false)
@@ -66,34 +65,60 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the result as JSON on stdout', false)
     .action(action(async () => (await import('./commands/validate.ts')).validateCommand));
 
-  const settings = program.command('settings').description('show or change the settings file');
+  const keyHelp =
+    'KEY is dotted (runtime.rollbacks.strategy), \\. is a literal dot (auths.example\\.com.value; quote it or write\n' +
+    '\\\\. in a shell) and [i] indexes a list (notifications[0].url).';
+  const missingHelp = 'Exit 1 when the settings file or the key is missing.';
+  const secretsHelp =
+    'Secrets are masked as ******** unless --show-secrets is given: auths.*.value, every value under a key whose last\n' +
+    'word is token, password, passwd, pwd, secret(s), key, apikey, credential(s), authorization, cookie, passphrase or\n' +
+    'private (api_key, X-Auth-Token, client_secret...), and passwords in user:password@ URLs. `get` of a single value\n' +
+    'prints it as is.';
+  const settings = program
+    .command('settings')
+    .description('show or change the settings file (--settings, else ~/.turbulence/settings.yaml, else ~/.chaostoolkit/settings.yaml)');
   settings
     .command('show')
     .description('print the settings')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--show-secrets', 'print secrets in clear', false)
+    .addHelpText('after', `\n${secretsHelp}`)
     .action(action(async () => (await import('./commands/settings.ts')).settingsShow));
   settings
     .command('get')
-    .description('print the value at KEY (dotted, with \\. escapes and [i] indexes)')
+    .description('print the value at KEY')
     .argument('<key>')
+    .addOption(
+      new Option('--format <format>', 'output format (string: a string as is, anything else as one line of JSON)')
+        .choices(['yaml', 'json', 'string'])
+        .default('yaml'),
+    )
+    .option('--show-secrets', 'print secrets inside a mapping or list in clear', false)
+    .addHelpText('after', `\n${keyHelp} ${missingHelp}\n\n${secretsHelp}`)
     .action(action(async () => (await import('./commands/settings.ts')).settingsGet));
   settings
     .command('set')
-    .description('set KEY to VALUE (VALUE is JSON; a bare word is a string)')
+    .description('set KEY to VALUE, creating missing intermediate keys; [n] with n = list length appends')
     .argument('<key>')
-    .argument('<value>')
+    .argument('<value>', 'JSON (\'"always"\', 3, true, \'{"a": 1}\'); a bare word that is not JSON is a string')
+    .addHelpText(
+      'after',
+      `\n${keyHelp} Exit 1 when the settings file is missing.\n` +
+        'The file is rewritten as YAML with sorted keys (comments are not kept), as chaos does.',
+    )
     .action(action(async () => (await import('./commands/settings.ts')).settingsSet));
   settings
     .command('remove')
-    .description('remove KEY')
+    .description('remove KEY and everything under it')
     .argument('<key>')
+    .addHelpText('after', `\n${keyHelp} ${missingHelp}`)
     .action(action(async () => (await import('./commands/settings.ts')).settingsRemove));
 
   program
     .command('info')
-    .description('show information about Turbulence')
+    .description('show information about Turbulence: core (versions, platform, settings path), settings (masked), extensions')
     .addArgument(new (await import('commander')).Argument('<target>', 'what to show').choices(['core', 'settings', 'extensions']))
-    .option('--json', 'print as JSON', false)
+    .option('--json', 'print as JSON on stdout', false)
     .action(action(async () => (await import('./commands/info.ts')).infoCommand));
 
   try {

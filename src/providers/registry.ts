@@ -30,3 +30,8 @@ export function registerProvider(p: ProviderType): void {
 export function getProvider(type: string): ProviderType | undefined {
   return providers.get(type);
 }
+
+/** Every registered provider type, by name (for `info extensions`). */
+export function listProviders(): ProviderType[] {
+  return [...providers.values()].sort((a, b) => a.type.localeCompare(b.type));
+}

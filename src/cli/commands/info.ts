@@ -1,1 +1,66 @@
-export {};
+// `turbulence info core|settings|extensions`, as `chaos info`, with --json for scripts. `settings` prints the
+// settings masked (chaos prints the raw file, secrets included).
+import { existsSync } from 'node:fs';
+// registers the built-in provider types, as `run` does
+import '../../providers/index.ts';
+import { listProviders } from '../../providers/registry.ts';
+import { maskSecrets } from '../../settings/mask.ts';
+import { loadSettings, settingsPath, toYaml } from '../../settings/settings.ts';
+import { CHAOSLIB_VERSION, VERSION } from '../../version.ts';
+import { writeStdout } from '../../log.ts';
+import type { GlobalOptions } from '../globals.ts';
+
+type Target = 'core' | 'settings' | 'extensions';
+
+const row = (name: string, value: string) => `${name.padEnd(20)}${value}\n`;
+
+function out(text: string): void {
+  writeStdout(text);
+}
+
+function core(g: GlobalOptions, json: boolean): void {
+  const path = settingsPath(g.settings);
+  const found = existsSync(path);
+  const info = {
+    turbulence: VERSION,
+    chaoslib: CHAOSLIB_VERSION,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    settings: { path, found },
+  };
+  if (json) return out(JSON.stringify(info, null, 2) + '\n');
+  out(
+    row('NAME', 'VERSION') +
+      row('Turbulence', VERSION) +
+      row('Core library', `${CHAOSLIB_VERSION} (chaostoolkit-lib semantics)`) +
+      row('Node.js', process.versions.node) +
+      '\n' +
+      row('Platform', `${process.platform} ${process.arch}`) +
+      row('Settings', found ? path : `${path} (not found)`),
+  );
+}
+
+async function settings(g: GlobalOptions, json: boolean): Promise<void> {
+  const path = settingsPath(g.settings);
+  const found = existsSync(path);
+  const masked = found ? maskSecrets(await loadSettings(path)) : null;
+  if (json) return out(JSON.stringify({ path, found, settings: masked }, null, 2) + '\n');
+  // as chaos: a missing file is reported, not an error
+  if (!found) return out(`No settings file found at ${path}\n`);
+  out(`# ${path} (secrets masked)\n${await toYaml(masked)}`);
+}
+
+function extensions(json: boolean): void {
+  const providers = listProviders().map((p) => ({ type: p.type }));
+  if (json) return out(JSON.stringify({ providers }, null, 2) + '\n');
+  if (providers.length === 0) return out('No provider types are registered.\n');
+  out('PROVIDER TYPE\n' + providers.map((p) => `${p.type}\n`).join(''));
+}
+
+export async function infoCommand(g: GlobalOptions, target: Target, opts: { json: boolean }): Promise<number> {
+  if (target === 'core') core(g, opts.json);
+  else if (target === 'settings') await settings(g, opts.json);
+  else extensions(opts.json);
+  return 0;
+}

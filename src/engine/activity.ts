@@ -1,0 +1,118 @@
+// Executing one activity: controls around it, pauses, dry mode, and its journal record.
+import { ActivityFailed } from '../errors.ts';
+import { substitute } from '../experiment/substitute.ts';
+import { type Activity, type ActivityOrRef, isRef } from '../experiment/types.ts';
+import type { ActivityRun } from '../journal/journal.ts';
+import { log } from '../log.ts';
+import { getProvider } from '../providers/registry.ts';
+import { isoFromMicros, nowMicros, sleep } from './clock.ts';
+import type { RunContext } from './context.ts';
+import type { Phase } from './events.ts';
+
+/** An error that is not an activity failure: the run aborts (method) or the runner gives up (hypothesis, rollbacks). */
+export class UnexpectedRunError extends Error {
+  override name = 'UnexpectedRunError';
+}
+
+export interface ExecuteOptions {
+  phase: Phase;
+  /** the list the record joins when the activity starts (method and rollbacks), as the reference does */
+  runs?: ActivityRun[];
+  /** runs in the background: not interruptible by graceful signals */
+  background?: boolean;
+}
+
+/** Resolves a `ref` to its target, as the reference: a missing target is an error outside the activity's record. */
+export function resolveRef(ctx: RunContext, item: ActivityOrRef): Activity {
+  if (!isRef(item)) return item;
+  const target = ctx.refs.get(item.ref);
+  if (!target) throw new ActivityFailed(`could not find referenced activity '${item.ref}'`);
+  return target;
+}
+
+export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts: ExecuteOptions): Promise<ActivityRun> {
+  const activity = resolveRef(ctx, item);
+  const { controls, interruption, events } = ctx;
+  const signal = opts.background ? interruption.background.signal : interruption.signal;
+  const wait = <T>(p: Promise<T>): Promise<T> => (opts.background ? p : interruption.race(p));
+
+  let state: ActivityRun | undefined;
+  try {
+    // inside the try: the after-controls run even when a before-control interrupted (chaoslib's `with controls`)
+    await controls.apply('activity', 'before', activity);
+    // A `dry` key in the JSON replaces the run's dry mode with a value that matches no mode (reference behaviour).
+    const dry = 'dry' in activity ? null : ctx.dry;
+    const pauses = substitute(activity.pauses ?? {}, ctx.configuration, ctx.secrets);
+    const isDry =
+      (dry === 'actions' && activity.type === 'action') ||
+      (dry === 'probes' && activity.type === 'probe') ||
+      dry === 'activities';
+    const skipPauses = dry === 'pause' || isDry;
+
+    const before = Number(pauses.before ?? 0);
+    if (before) {
+      log.info(`Pausing before next activity for ${pauses.before}s...`);
+      if (!skipPauses) {
+        events.emit('pause', opts.phase, activity, 'before', before);
+        await wait(sleep(before, signal));
+      }
+    }
+    const title = activity.type ? activity.type[0].toUpperCase() + activity.type.slice(1) : String(activity.type);
+    log.info(`${title}: ${activity.name}${opts.background ? ' [in background]' : ''}`);
+
+    const startUs = nowMicros();
+    const run: ActivityRun = { activity: { ...activity }, output: null, start: isoFromMicros(startUs) };
+    opts.runs?.push(run);
+    let interrupted = false;
+    try {
+      events.emit('activityStarted', opts.phase, activity, Boolean(opts.background));
+      let result: unknown = null;
+      if (!isDry) result = await wait(runProvider(ctx, activity, signal));
+      else log.debug(`Activity ${activity.name} is in dry mode`);
+      run.output = result ?? null;
+      run.status = 'succeeded';
+      log.debug(result != null ? `  => succeeded with '${preview(result)}'` : '  => succeeded without any result value');
+    } catch (err) {
+      if (!(err instanceof ActivityFailed)) {
+        interrupted = true;
+        throw err;
+      }
+      run.status = 'failed';
+      run.exception = [`chaoslib.exceptions.ActivityFailed: ${err.message}\n`];
+      log.error(`  => failed: ${err.message}`);
+    } finally {
+      // a background activity abandoned by an ungraceful exit never ends in the reference's journal
+      if (!(interrupted && opts.background && signal.aborted)) {
+        const endUs = nowMicros();
+        run.end = isoFromMicros(endUs);
+        run.duration = (endUs - startUs) / 1e6;
+      }
+      events.emit('activityCompleted', opts.phase, activity, run);
+      const after = Number(pauses.after ?? 0);
+      if (after && !interrupted) {
+        log.info(`Pausing after activity for ${pauses.after}s...`);
+        if (!skipPauses) {
+          events.emit('pause', opts.phase, activity, 'after', after);
+          await wait(sleep(after, signal));
+        }
+      }
+    }
+    state = run;
+    return run;
+  } finally {
+    await controls.apply('activity', 'after', activity, state);
+  }
+}
+
+/** Runs the activity's provider; also used by dynamic configuration and probe tolerances (no record, no controls). */
+export async function runProvider(ctx: Pick<RunContext, 'configuration' | 'secrets'>, activity: Activity, signal?: AbortSignal) {
+  const type = activity.provider?.type;
+  const provider = type ? getProvider(type) : undefined;
+  if (!provider) throw new UnexpectedRunError(`unknown provider type '${type}' in activity '${activity.name}'`);
+  return provider.run(activity, { configuration: ctx.configuration, secrets: ctx.secrets, signal });
+}
+
+function preview(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 200 ? s.slice(0, 200) + '...' : s;
+}

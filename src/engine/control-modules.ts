@@ -1,0 +1,54 @@
+// Where control implementations come from. A control declares a provider:
+//  - `{type: "python", module: "pkg.mod"}`: a Turbulence-native implementation registered under that Python module
+//    name (so experiments written for the Chaos Toolkit run unchanged); an unknown module is "not installed", which
+//    the reference tolerates with a warning and so do we.
+//  - `{type: "javascript", module: "./controls/audit.mjs" | "some-package"}`: a JavaScript module exporting the hook
+//    functions under the reference's names (before_activity_control, ...). Relative paths resolve against the
+//    working directory, as the reference resolves Python modules.
+// Hooks receive one object: {context, state, experiment, configuration, secrets, extensions, settings, ...arguments}.
+import type { Control } from '../experiment/types.ts';
+import { log } from '../log.ts';
+import { importUserModule } from '../modules.ts';
+
+export type ControlHook = (args: Record<string, unknown>) => unknown;
+export type ControlModule = Partial<Record<string, ControlHook>>;
+
+const native = new Map<string, ControlModule>();
+const loaded = new Map<string, Promise<ControlModule | null>>();
+
+/** Native drivers register their chaostoolkit-compatible control modules here. */
+export function registerControlModule(pythonModule: string, impl: ControlModule): void {
+  native.set(pythonModule, impl);
+}
+
+/** Loads the module implementing a control, or null when it cannot be found (callers decide how loud to be). */
+export function loadControlModule(control: Control): Promise<ControlModule | null> {
+  const provider = control.provider;
+  const type = provider?.type;
+  const module = typeof provider?.module === 'string' ? provider.module : '';
+  const key = `${type}:${module}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = importControl(type, module);
+    loaded.set(key, p);
+  }
+  return p;
+}
+
+async function importControl(type: string | undefined, module: string): Promise<ControlModule | null> {
+  if (!module) return null;
+  if (type === 'python') {
+    const impl = native.get(module);
+    if (!impl) log.debug(`Control module '${module}' could not be loaded. Have you installed it?`);
+    return impl ?? null;
+  }
+  if (type === 'javascript') {
+    try {
+      return (await importUserModule(module)) as ControlModule;
+    } catch (err) {
+      log.warning(`Control module '${module}' could not be loaded: ${(err as Error).message}`);
+      return null;
+    }
+  }
+  return null;
+}
