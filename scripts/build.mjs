@@ -2,7 +2,9 @@
 // async module graph to link); modules reached through `import()` stay lazy: esbuild evaluates them on first use.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 // commander requires node:child_process at load time for executable subcommands, which Turbulence does not use;
 // loading it (and net, stream, dgram behind it) costs every command a few milliseconds of start-up.
@@ -25,7 +27,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: process.env.TURBULENCE_NO_MINIFY ? false : true,
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [noChildProcessForCommander],
@@ -38,10 +40,13 @@ await build({
   banner: { js: "const __turbulenceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// The V8 code cache bin/turbulence.js loads: produced by running one typical command (a validation) so that it
-// holds the functions start-up really compiles, not only the top level.
-const warm = spawnSync(process.execPath, ['bin/turbulence.js', '--no-log-file', 'validate', 'bench/fixtures/experiment.json'], {
-  env: { ...process.env, TURBULENCE_WRITE_CODE_CACHE: '1' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+// The V8 code cache bin/turbulence.js loads: produced by running one typical command (a validated run of a small
+// experiment, in a temporary directory) so that it holds the functions start-up and a run really compile.
+const warmDir = mkdtempSync(join(tmpdir(), 'turbulence-build-'));
+const warm = spawnSync(
+  process.execPath,
+  [resolve('bin/turbulence.js'), '--no-log-file', 'run', '--journal-path', join(warmDir, 'journal.json'), resolve('scripts/warm-up-experiment.json')],
+  { cwd: warmDir, env: { ...process.env, TURBULENCE_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+);
+rmSync(warmDir, { recursive: true, force: true });
 if (warm.status !== 0) throw new Error(`code cache warm-up failed: ${warm.stderr}`);

@@ -41,8 +41,10 @@ export function setConsoleSink(sink: State['sink']): void {
   state.sink = sink;
 }
 
-export function isVerbose(): boolean {
-  return state.verbose;
+/** Whether a message at `level` goes anywhere (console or log file): lets callers skip building costly messages. */
+export function isLogged(level: Level): boolean {
+  const console = RANK[level] >= (state.verbose ? RANK.debug : RANK.info);
+  return console || (state.fd !== null && RANK[level] >= RANK[state.fileLevel]);
 }
 
 /**

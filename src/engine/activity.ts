@@ -3,7 +3,7 @@ import { ActivityFailed } from '../errors.ts';
 import { substitute } from '../experiment/substitute.ts';
 import { type Activity, type ActivityOrRef, isRef } from '../experiment/types.ts';
 import type { ActivityRun } from '../journal/journal.ts';
-import { log } from '../log.ts';
+import { isLogged, log } from '../log.ts';
 import { getProvider } from '../providers/registry.ts';
 import { isoFromMicros, nowMicros, sleep } from './clock.ts';
 import type { RunContext } from './context.ts';
@@ -71,7 +71,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
       else log.debug(`Activity ${activity.name} is in dry mode`);
       run.output = result ?? null;
       run.status = 'succeeded';
-      log.debug(result != null ? `  => succeeded with '${preview(result)}'` : '  => succeeded without any result value');
+      if (isLogged('debug')) log.debug(result != null ? `  => succeeded with '${preview(result)}'` : '  => succeeded without any result value');
     } catch (err) {
       if (!(err instanceof ActivityFailed)) {
         interrupted = true;

@@ -1,7 +1,11 @@
 // Time as the journal writes it: ISO-8601 UTC with microseconds and `+00:00`, like Python's datetime.isoformat().
-/** Microseconds since the epoch, from the monotonic clock anchored at process start (global `performance`). */
+// The monotonic clock anchored to the wall clock once (hrtime rather than `performance`, whose first use loads
+// perf_hooks and costs a short run a few milliseconds).
+const originMicros = BigInt(Date.now()) * 1000n - process.hrtime.bigint() / 1000n;
+
+/** Microseconds since the epoch, monotonic within the process. */
 export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return Number(originMicros + process.hrtime.bigint() / 1000n);
 }
 
 export function isoFromMicros(us: number): string {

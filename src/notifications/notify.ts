@@ -1,8 +1,6 @@
 // Notifications from the settings (`notifications:`), as chaoslib sends them: an `http` channel POSTs the event as
 // JSON (or a bare GET when `forward_event_payload` is false); a `plugin` channel calls `func(channel, event)` of a
 // JavaScript module. Failures are logged at debug level and never affect the run.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { log } from '../log.ts';
 import { importUserModule } from '../modules.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -53,7 +51,7 @@ export async function notify(settings: Settings, event: FlowEvent, payload?: unk
   }
 }
 
-function viaHttp(channel: Channel, event: EventPayload): Promise<void> {
+async function viaHttp(channel: Channel, event: EventPayload): Promise<void> {
   const url = typeof channel.url === 'string' ? channel.url : '';
   if (!url) {
     log.debug('missing url in notification channel');
@@ -67,15 +65,15 @@ function viaHttp(channel: Channel, event: EventPayload): Promise<void> {
     headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = String(Buffer.byteLength(data));
   }
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return log.debug(`invalid notification url ${url}`);
+  }
+  // loaded here: most runs notify nobody, and node:https alone costs every run milliseconds of start-up
+  const send = target.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
   return new Promise((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      log.debug(`invalid notification url ${url}`);
-      return resolve();
-    }
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, {
       method: forward ? 'POST' : 'GET',
       headers,

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const PYTHON = fileURLToPath(new URL('../../.peers/venv/bin/python', import.meta.url));
 
-export const haveReference = existsSync(PYTHON);
+// scripts/setup-test-peers.sh installs it; without it the suites fail loudly instead of skipping
+if (!existsSync(PYTHON)) throw new Error('the reference venv (.peers/venv) is missing: run scripts/setup-test-peers.sh');
 
 export type Outcome =
   /** the value as the reference journals it (json.dumps with chaostoolkit's encoder), parsed back */

@@ -15,7 +15,7 @@ import { expandUser, toArgv, which, type ProcessOutput } from '../../src/provide
 import { getProvider } from '../../src/providers/registry.ts';
 
 const PYTHON = fileURLToPath(new URL('../../.peers/venv/bin/python', import.meta.url));
-const hasReference = existsSync(PYTHON);
+assert.ok(existsSync(PYTHON), 'the reference venv is missing: run scripts/setup-test-peers.sh');
 const provider = getProvider('process')!;
 const tmp = mkdtempSync(join(tmpdir(), 'turbulence-process-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -90,7 +90,7 @@ describe('process arguments', () => {
     assert.match(err.message, /'int' object is not iterable/);
   });
 
-  test('same outputs as the reference for the argv table, shell strings and exit codes', { skip: !hasReference && 'no reference venv' }, async () => {
+  test('same outputs as the reference for the argv table, shell strings and exit codes', async () => {
     const cases = [
       { provider: { path: 'printf', arguments: ['%s|', ...items] } },
       { provider: { path: 'printf', arguments: { '%s|': 1, '--b': null, c: '', d: 2.5 } } },
