@@ -155,6 +155,15 @@ describe('usage errors and unusual endings', () => {
     }
   });
 
+  it('an unwritable journal path is refused before anything runs', async () => {
+    const marker = join(dir, 'must-not-exist');
+    const exp = write('unwritable.json', experiment('true', `touch ${marker}`));
+    const r = await turbulence(['--no-log-file', 'run', '--journal-path', join(dir, 'no/such/dir/journal.json'), exp]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot write the journal to '.*no\/such\/dir\/journal.json': its directory does not exist or is not writable/);
+    assert.equal(existsSync(marker), false, 'the method never ran');
+  });
+
   it('a missing binary in the hypothesis (where the reference crashes): one clear line, exit 1, no journal', async () => {
     const exp = write('crash.json', {
       title: 't',

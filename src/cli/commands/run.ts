@@ -1,6 +1,7 @@
 // `turbulence run`: the flow of `chaos run` — settings, global controls, load (with loader hooks), notify, validate,
 // strategies, run, journal, notify, exit code (1 when not completed or deviated).
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ChaosError, InvalidExperiment, formatProblem } from '../../errors.ts';
 import { loadExperiment, locateProblems } from '../../experiment/load.ts';
 import { validateExperiment } from '../../experiment/validate.ts';
@@ -12,8 +13,8 @@ import { RunEvents } from '../../engine/events.ts';
 import { loadGlobalControls } from '../../engine/global-controls.ts';
 import { runExperiment } from '../../engine/run.ts';
 import { resolveStrategies } from '../../engine/strategy.ts';
-import { writeJournal } from '../../journal/journal.ts';
-import { log } from '../../log.ts';
+import { serializeJournal, writeJournal } from '../../journal/journal.ts';
+import { log, writeStdout } from '../../log.ts';
 import { notify } from '../../notifications/notify.ts';
 import '../../providers/index.ts';
 import { loadSettings, settingsPath } from '../../settings/settings.ts';
@@ -46,6 +47,12 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
   }
   if (!Number.isFinite(opts.hypothesisFrequency) || opts.hypothesisFrequency < 0) {
     return usage(`Invalid value for '--hypothesis-frequency': '${opts.hypothesisFrequency}' is not a valid float.`);
+  }
+  // refuse before any fault is injected, rather than after the run (where the reference fails)
+  try {
+    accessSync(dirname(resolve(opts.journalPath)), constants.W_OK);
+  } catch {
+    throw new ChaosError(`cannot write the journal to '${opts.journalPath}': its directory does not exist or is not writable`);
   }
   let cliVars: Record<string, unknown>;
   try {
@@ -112,7 +119,14 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
     view?.close();
   }
   journal.experiment.dry = opts.dry ?? null;
-  writeJournal(journal, opts.journalPath);
+  try {
+    writeJournal(journal, opts.journalPath);
+  } catch (err) {
+    // the run happened: say where its journal could not go, and keep it on stdout rather than lose it
+    log.error(`cannot write the journal to '${opts.journalPath}': ${(err as Error).message}; printing it on stdout`);
+    writeStdout(serializeJournal(journal) + '\n');
+    return 1;
+  }
 
   const failed = journal.status !== 'completed';
   if (!failed) await notify(settings, 'run-completed', journal);
