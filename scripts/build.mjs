@@ -2,7 +2,7 @@
 // async module graph to link); modules reached through `import()` stay lazy: esbuild evaluates them on first use.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,6 +39,9 @@ await build({
   define: { __TURBULENCE_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__turbulenceModuleUrl' },
   banner: { js: "const __turbulenceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// The python bridge's worker ships beside the bundle, where the bundle looks for it (import.meta.url is the bundle's).
+copyFileSync('src/providers/python/worker.py', 'dist/worker.py');
 
 // The V8 code cache bin/turbulence.js loads: produced by running one typical command (a validated run of a small
 // experiment, in a temporary directory) so that it holds the functions start-up and a run really compile.

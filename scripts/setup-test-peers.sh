@@ -2,6 +2,7 @@
 # Installs the peers the tests compare against, idempotently, into .peers/ (git-ignored):
 #  - openssl (Debian), for the https tests' certificates;
 #  - the reference Chaos Toolkit (chaostoolkit 1.19.0 + chaostoolkit-lib 1.44.0) in a Python venv, the differential oracle.
+#  - Python extensions for the python bridge tests (chaostoolkit-addons, test/fixtures/python) in that venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .peers
@@ -21,4 +22,25 @@ if [ ! -x "$venv/bin/chaos" ] || [ "$("$venv/bin/chaos" --no-version-check --ver
     'chaostoolkit==1.19.0' 'chaostoolkit-lib[jsonpath]==1.44.0'
   got="$("$venv/bin/chaos" --no-version-check --version)"
   [ "$got" = "$want" ] || { echo "setup-test-peers: expected '$want', got '$got'" >&2; exit 1; }
+fi
+
+# Python extensions for the python bridge tests, in the same venv (so that the reference runs them too):
+#  - chaostoolkit-addons from PyPI (its safeguards control), pinned to a release that works with chaostoolkit-lib 1.44.0;
+#  - turbulence-testext, the small extension written in the test suite (test/fixtures/python), installed from a copy
+#    (pip builds in the source tree) and reinstalled whenever its sources change.
+addons='0.11.0'
+if [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("chaostoolkit-addons"))' 2>/dev/null)" != "$addons" ]; then
+  echo "setup-test-peers: installing chaostoolkit-addons $addons into $venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "chaostoolkit-addons==$addons"
+fi
+testext=test/fixtures/python/turbulence-testext
+sum="$(cd "$testext" && find . -type f ! -path '*/__pycache__/*' ! -path '*.egg-info/*' ! -path './build/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+if [ "$(cat .peers/testext.sum 2>/dev/null)" != "$sum" ] || ! "$venv/bin/python" -c 'import turbulence_testext' 2>/dev/null; then
+  echo "setup-test-peers: installing $testext into $venv" >&2
+  copy="$(mktemp -d)"
+  cp -r "$testext/." "$copy/"
+  rm -rf "$copy/build" "$copy"/*.egg-info
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall "$copy"
+  rm -rf "$copy"
+  echo "$sum" > .peers/testext.sum
 fi

@@ -8,6 +8,7 @@ import { getProvider } from '../providers/registry.ts';
 import { isoFromMicros, nowMicros, sleep } from './clock.ts';
 import type { RunContext } from './context.ts';
 import type { Phase } from './events.ts';
+import { Interrupted } from './interruption.ts';
 
 /** An error that is not an activity failure: the run aborts (method) or the runner gives up (hypothesis, rollbacks). */
 export class UnexpectedRunError extends Error {
@@ -33,7 +34,8 @@ export function resolveRef(ctx: RunContext, item: ActivityOrRef): Activity {
 export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts: ExecuteOptions): Promise<ActivityRun> {
   const activity = resolveRef(ctx, item);
   const { controls, interruption, events } = ctx;
-  const signal = opts.background ? interruption.background.signal : interruption.signal;
+  // read at each use: an activity that absorbs a SIGTERM (python) re-arms the run's signal
+  const signal = () => (opts.background ? interruption.background.signal : interruption.signal);
   const wait = <T>(p: Promise<T>): Promise<T> => (opts.background ? p : interruption.race(p));
 
   let state: ActivityRun | undefined;
@@ -54,7 +56,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
       log.info(`Pausing before next activity for ${pauses.before}s...`);
       if (!skipPauses) {
         events.emit('pause', opts.phase, activity, 'before', before);
-        await wait(sleep(before, signal));
+        await wait(sleep(before, signal()));
       }
     }
     const title = activity.type ? activity.type[0].toUpperCase() + activity.type.slice(1) : String(activity.type);
@@ -67,7 +69,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
     try {
       events.emit('activityStarted', opts.phase, activity, Boolean(opts.background));
       let result: unknown = null;
-      if (!isDry) result = await wait(runProvider(ctx, activity, signal));
+      if (!isDry) result = await runInterruptible(ctx, activity, signal(), wait);
       else log.debug(`Activity ${activity.name} is in dry mode`);
       run.output = result ?? null;
       run.status = 'succeeded';
@@ -82,7 +84,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
       log.error(`  => failed: ${err.message}`);
     } finally {
       // a background activity abandoned by an ungraceful exit never ends in the reference's journal
-      if (!(interrupted && opts.background && signal.aborted)) {
+      if (!(interrupted && opts.background && signal().aborted)) {
         const endUs = nowMicros();
         run.end = isoFromMicros(endUs);
         run.duration = (endUs - startUs) / 1e6;
@@ -93,7 +95,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
         log.info(`Pausing after activity for ${pauses.after}s...`);
         if (!skipPauses) {
           events.emit('pause', opts.phase, activity, 'after', after);
-          await wait(sleep(after, signal));
+          await wait(sleep(after, signal()));
         }
       }
     }
@@ -101,6 +103,32 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
     return run;
   } finally {
     await controls.apply('activity', 'after', activity, state);
+  }
+}
+
+/**
+ * Runs the provider under the run's interruption. A provider that fails its activity on SIGTERM (python) absorbs that
+ * signal: the run goes on with the activity failed, as chaoslib does.
+ */
+async function runInterruptible(
+  ctx: RunContext,
+  activity: Activity,
+  signal: AbortSignal,
+  wait: <T>(p: Promise<T>) => Promise<T>,
+): Promise<unknown> {
+  const call = runProvider(ctx, activity, signal);
+  try {
+    return await wait(call);
+  } catch (err) {
+    const absorbs = err instanceof Interrupted && err.kind === 'SIGTERM' && getProvider(activity.provider.type)?.terminationFailsActivity;
+    if (!absorbs) throw err;
+    ctx.interruption.absorb(err);
+    try {
+      return await call;
+    } catch (inner) {
+      if (inner instanceof Interrupted) throw new ActivityFailed(`chaoslib.exceptions.InterruptExecution: ${inner.message}`);
+      throw inner;
+    }
   }
 }
 

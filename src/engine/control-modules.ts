@@ -1,7 +1,8 @@
 // Where control implementations come from. A control declares a provider:
 //  - `{type: "python", module: "pkg.mod"}`: a Turbulence-native implementation registered under that Python module
-//    name (so experiments written for the Chaos Toolkit run unchanged); an unknown module is "not installed", which
-//    the reference tolerates with a warning and so do we.
+//    name (so experiments written for the Chaos Toolkit run unchanged), else the Python module itself through the
+//    python bridge; a module found in neither is "not installed", which the reference tolerates with a warning and
+//    so do we.
 //  - `{type: "javascript", module: "./controls/audit.mjs" | "some-package"}`: a JavaScript module exporting the hook
 //    functions under the reference's names (before_activity_control, ...). Relative paths resolve against the
 //    working directory, as the reference resolves Python modules.
@@ -39,8 +40,11 @@ async function importControl(type: string | undefined, module: string): Promise<
   if (!module) return null;
   if (type === 'python') {
     const impl = native.get(module);
-    if (!impl) log.debug(`Control module '${module}' could not be loaded. Have you installed it?`);
-    return impl ?? null;
+    if (impl) return impl;
+    const { loadPythonControl } = await import('../providers/python/bridge.ts');
+    const bridged = await loadPythonControl(module);
+    if (!bridged) log.debug(`Control module '${module}' could not be loaded. Have you installed it?`);
+    return bridged;
   }
   if (type === 'javascript') {
     try {

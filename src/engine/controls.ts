@@ -132,7 +132,8 @@ export class Controls {
     for (const control of uniqueByName(experimentControls(experiment))) {
       log.debug(`Initializing control '${control.name}'`);
       try {
-        await this.invoke(control, 'configure_control', { experiment, configuration, secrets, settings });
+        // chaoslib's initialize_controls has no settings to give: experiment controls get settings=None
+        await this.invoke(control, 'configure_control', { experiment, configuration, secrets, settings: undefined });
       } catch (err) {
         log.debug(`Control initialization '${control.name}' failed. It will not be registered. ${(err as Error).message}`);
       }

@@ -39,6 +39,12 @@ export class Interruption {
     this.main.abort(err);
   }
 
+  /** An interruption an activity absorbed (it became that activity's failure): the run goes on as if none came. */
+  absorb(err: Interrupted): void {
+    if (this.first === err) this.first = null;
+    this.reset();
+  }
+
   /** Called once the runner has handled an interruption, so later phases run under a fresh signal. */
   reset(): void {
     if (this.main.signal.aborted) this.main = new AbortController();

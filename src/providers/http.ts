@@ -24,6 +24,7 @@ const DEFAULT_HEADERS: [string, string][] = [
   ['Accept', '*/*'],
   ['Connection', 'keep-alive'],
 ];
+const DEFAULTS = new Map(DEFAULT_HEADERS.map(([k, v]): [string, [string, string]] => [k.toLowerCase(), [k, v]]));
 const MAX_REDIRECTS = 30;
 
 type Exchange = typeof import('./http-exchange.ts');
@@ -51,7 +52,8 @@ interface Prepared {
   headers: Map<string, [string, string]>;
   body: Buffer | null;
   timeouts: { connect: number | null; read: number | null };
-  tls: { rejectUnauthorized: boolean; caFile?: string };
+  /** verify_tls as given, read for https hops only */
+  verify: unknown;
   maxRetries: number;
 }
 
@@ -59,8 +61,10 @@ interface Prepared {
 function prepare(provider: HttpProvider, configuration: Configuration, secrets: Secrets): Prepared {
   const url = pythonStr(substitute(provider.url, configuration, secrets));
   const method = String(provider.method ?? 'GET').toUpperCase();
-  const userHeaders = substitute(provider.headers ?? null, configuration, secrets);
-  const timeouts = parseTimeout(substitute(provider.timeout ?? null, configuration, secrets));
+  // only strings, lists and mappings hold placeholders (the usual numeric timeout and absent headers skip the walk)
+  const sub = (v: unknown) => (typeof v === 'string' || (typeof v === 'object' && v !== null) ? substitute(v, configuration, secrets) : v);
+  const userHeaders = sub(provider.headers ?? null);
+  const timeouts = parseTimeout(sub(provider.timeout ?? null));
   let args: unknown = provider.arguments ?? null;
   if (pythonTruthy(args) && (pythonTruthy(configuration) || pythonTruthy(secrets))) {
     args = substitute(args, configuration, secrets);
@@ -84,8 +88,8 @@ function prepare(provider: HttpProvider, configuration: Configuration, secrets: 
     else if (method !== 'HEAD' && !headers.has('content-length')) headers.set('content-length', ['Content-Length', '0']);
     if (contentType && !headers.has('content-type')) headers.set('content-type', ['Content-Type', contentType]);
   }
-  const tls = tlsOptions('verify_tls' in provider ? provider.verify_tls : true);
-  return { url, method, location, headers, body, timeouts, tls, maxRetries };
+  const verify = 'verify_tls' in provider ? provider.verify_tls : true;
+  return { url, method, location, headers, body, timeouts, verify, maxRetries };
 }
 
 /** Sends the request and follows redirects as requests' resolve_redirects does. */
@@ -100,7 +104,7 @@ async function send(req: Prepared, { exchange }: Exchange, signal: AbortSignal |
       body,
       connectTimeout: req.timeouts.connect,
       readTimeout: req.timeouts.read,
-      ...req.tls,
+      ...(location.target.https ? tlsOptions(req.verify) : { rejectUnauthorized: true }),
       maxRetries: req.maxRetries,
       signal,
     });
@@ -125,8 +129,30 @@ interface Location {
   authorization?: string;
 }
 
+// Parsing and re-quoting a URL costs more than a request on a kept-alive connection; probes repeat the same few.
+const preparedUrls = new Map<string, Location>();
+const MAX_PREPARED_URLS = 64;
+
 /** requests' prepare_url: http(s) only, params appended to the query, the result re-quoted. */
 function prepareUrl(raw: string, params: unknown): Location {
+  let extra: string;
+  try {
+    extra = params === null ? '' : encodeParams(params);
+  } catch (e) {
+    parseUrl(raw, ''); // an invalid URL is reported first, as in requests
+    throw e;
+  }
+  const key = `${raw.length}:${raw}${extra}`;
+  let location = preparedUrls.get(key);
+  if (!location) {
+    location = parseUrl(raw, extra);
+    if (preparedUrls.size >= MAX_PREPARED_URLS) preparedUrls.clear();
+    preparedUrls.set(key, location);
+  }
+  return location;
+}
+
+function parseUrl(raw: string, extra: string): Location {
   const text = raw.trimStart();
   if (text.includes(':') && !text.toLowerCase().startsWith('http')) {
     throw new ChaosError(`No connection adapters were found for ${pythonRepr(text)}`);
@@ -148,7 +174,6 @@ function prepareUrl(raw: string, params: unknown): Location {
   // The query as written: WHATWG parsing would escape characters (such as ') that requests leaves alone.
   const beforeFragment = text.split('#')[0];
   let query = beforeFragment.includes('?') ? beforeFragment.slice(beforeFragment.indexOf('?') + 1) : '';
-  const extra = params === null ? '' : encodeParams(params);
   if (extra) query = query ? `${query}&${extra}` : extra;
   url.search = '';
   url.hash = '';
@@ -220,6 +245,8 @@ function shouldStripAuth(from: URL, to: URL): boolean {
 
 /** Defaults, then the activity headers (a None value removes the header); values must be strings as in requests. */
 function requestHeaders(headers: unknown): Map<string, [string, string]> {
+  // most activities set none: the defaults need no checking
+  if (!isPlainObject(headers) || Object.keys(headers).length === 0) return new Map(DEFAULTS);
   const merged = new Map<string, [string, unknown]>();
   for (const [k, v] of DEFAULT_HEADERS) merged.set(k.toLowerCase(), [k, v]);
   if (isPlainObject(headers)) for (const [k, v] of Object.entries(headers)) merged.set(k.toLowerCase(), [k, v]);
@@ -283,11 +310,11 @@ function tlsOptions(verify: unknown): { rejectUnauthorized: boolean; caFile?: st
 }
 
 function header(rawHeaders: string[], lowerName: string): string | undefined {
-  return responseHeaders(rawHeaders).find(([k]) => k.toLowerCase() === lowerName)?.[1];
+  return responseHeaders(rawHeaders).get(lowerName)?.[1];
 }
 
-/** Header names as first received, repeated headers joined with ", " (urllib3's HTTPHeaderDict). */
-function responseHeaders(raw: string[]): [string, string][] {
+/** By lower-case name: the name as first received, repeated headers joined with ", " (urllib3's HTTPHeaderDict). */
+function responseHeaders(raw: string[]): Map<string, [string, string]> {
   const byName = new Map<string, [string, string]>();
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i].toLowerCase();
@@ -295,13 +322,13 @@ function responseHeaders(raw: string[]): [string, string][] {
     if (seen) seen[1] += `, ${raw[i + 1]}`;
     else byName.set(lower, [raw[i], raw[i + 1]]);
   }
-  return [...byName.values()];
+  return byName;
 }
 
 function output(activity: Activity, res: ExchangeResponse): HttpOutput {
-  const headers = Object.fromEntries(responseHeaders(res.rawHeaders));
-  const lookup = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-  const contentType = lookup('content-type');
+  const byName = responseHeaders(res.rawHeaders);
+  const headers = Object.fromEntries(byName.values());
+  const contentType = byName.get('content-type')?.[1];
   let body: unknown;
   if (contentType === 'application/json') {
     // requests decodes JSON as UTF-8 (bad bytes replaced); a body that is not JSON aborts the run, as in requests.

@@ -1,4 +1,4 @@
 // Registers every provider type; the CLI imports this one file.
 import './http.ts';
 import './process.ts';
-import './python.ts';
+import './python/index.ts';

@@ -17,6 +17,11 @@ export interface ProviderType {
    * (e.g. the process binary exists). `path` points at the activity.
    */
   validate?(activity: Activity, path: JsonPath): Problem[] | Promise<Problem[]>;
+  /**
+   * SIGTERM fails the running activity instead of interrupting the run. True for Python functions: in the reference
+   * the signal raises chaoslib's InterruptExecution inside the function, which the provider records as a failure.
+   */
+  readonly terminationFailsActivity?: boolean;
   /** Runs the activity. Throws ActivityFailed for a failure the journal records; returns the output. */
   run(activity: Activity, ctx: ProviderContext): Promise<unknown>;
 }

@@ -146,7 +146,7 @@ describe('validateExperiment: hypothesis and tolerances (§8.3, §4)', () => {
     ]) {
       assert.deepEqual(await problems(withProbe(probe(t))), [], JSON.stringify(t));
     }
-    assert.deepEqual(await problems(withProbe(probe(true, { type: 'python', module: 'os.path', func: 'exists' }))), []);
+    assert.deepEqual(await problems(withProbe(probe(true, { type: 'python', module: 'os.path', func: 'exists', arguments: { path: '.' } }))), []);
     assert.deepEqual(await problems(withProbe(probe([200], http))), []);
   });
   it('rejects a float or null tolerance', async () => {
@@ -220,7 +220,7 @@ describe('validateExperiment: hypothesis and tolerances (§8.3, §4)', () => {
       [...P, 'tolerance'],
     );
     // python outputs can be plain strings or numbers
-    const python = { type: 'python', module: 'm', func: 'f' };
+    const python = { type: 'python', module: 'os.path', func: 'getsize', arguments: { filename: '.' } };
     assert.deepEqual(await problems(withProbe(probe({ type: 'range', range: [0, 1] }, python))), []);
   });
   it('Correction 3: warns that true and literal strings never match http/process outputs', async () => {
@@ -276,12 +276,15 @@ describe('validateExperiment: activities (§8.4)', () => {
     );
     for (const args of ['-l', ['-l', 1], { '-l': 1 }]) assert.deepEqual(await problems(base({ method: [action({ provider: process_({ arguments: args }) })] })), []);
   });
-  it('python: module and function required, arguments a mapping (structure only for now)', async () => {
+  it('python: module and function required, arguments a mapping, bound to the function (native os here)', async () => {
     const py = (extra: Obj) => base({ method: [action({ provider: { type: 'python', ...extra } })] });
     await expectOne(py({ func: 'f' }), 'a Python activity must have a module path', [...m0, 'provider']);
     await expectOne(py({ module: 'm' }), 'a Python activity must have a function name', [...m0, 'provider']);
     await expectOne(py({ module: 'm', func: 'f', arguments: [] }), 'a Python activity expects arguments as a mapping', [...m0, 'provider', 'arguments']);
-    assert.deepEqual(await problems(py({ module: 'not.installed', func: 'f', arguments: { a: 1 } })), []);
+    await expectOne(py({ module: 'os', func: 'rename', arguments: { src: 'a' } }), "required argument 'dst' is missing from activity 'rename'", [...m0, 'provider', 'arguments']);
+    assert.deepEqual(await problems(py({ module: 'os', func: 'rename', arguments: { src: 'a', dst: 'b' } })), []);
+    const [notInstalled] = await problems(py({ module: 'not.installed', func: 'f', arguments: { a: 1 } }));
+    assert.match(notInstalled!.message, /^could not find Python module 'not\.installed' in activity 'a'/);
   });
   it('pauses: numbers or exactly a ${var} placeholder', async () => {
     for (const pauses of [{ before: 0, after: 1.5 }, { after: '${wait}' }, { before: null }, null]) {

@@ -2,6 +2,7 @@
 // run_http_activity on the same servers where it is the oracle (request encoding, response decoding, errors).
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,16 +12,18 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { ActivityFailed, ChaosError } from '../../src/errors.ts';
 import type { Activity, Configuration } from '../../src/experiment/types.ts';
 import type { HttpOutput } from '../../src/providers/http.ts';
+import { useWireClient } from '../../src/providers/http-exchange.ts';
 import '../../src/providers/index.ts';
 import { getProvider } from '../../src/providers/registry.ts';
 
 const PYTHON = fileURLToPath(new URL('../../.peers/venv/bin/python', import.meta.url));
-const hasReference = spawnSync(PYTHON, ['-c', 'import chaoslib']).status === 0;
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+// scripts/setup-test-peers.sh installs both; a missing one fails the suite loudly rather than skipping it
+assert.equal(spawnSync(PYTHON, ['-c', 'import chaoslib']).status, 0, 'the reference venv is missing: run scripts/setup-test-peers.sh');
+assert.equal(spawnSync('openssl', ['version']).status, 0, 'openssl is missing: run scripts/setup-test-peers.sh');
 const provider = getProvider('http')!;
 
 function activity(p: Record<string, unknown>, extra: Record<string, unknown> = {}): Activity {
@@ -359,7 +362,10 @@ describe('http redirects', () => {
   });
 });
 
-describe('http failures', () => {
+for (const client of ['wire', 'node'] as const) describe(`http failures (${client} client)`, () => {
+  before(() => useWireClient(client === 'wire'));
+  after(() => useWireClient(true));
+
   test('connection refused: the reference message, retried max_retries times', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/x?y=1`;
@@ -475,7 +481,415 @@ describe('http connections', () => {
   });
 });
 
-describe('https', { skip: !hasOpenssl && 'no openssl' }, () => {
+/** A TCP server that reads whole requests (head and Content-Length body) and lets `answer` write the reply bytes. */
+interface RawServer {
+  port: number;
+  connections: number;
+  requests: Buffer[];
+  url(path?: string): string;
+  close(): void;
+}
+
+async function rawServer(answer: (socket: net.Socket, request: Buffer) => void): Promise<RawServer> {
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((socket) => {
+    raw.connections++;
+    sockets.add(socket);
+    socket.on('error', () => {});
+    let pending = Buffer.alloc(0);
+    socket.on('data', (d) => {
+      pending = Buffer.concat([pending, d]);
+      for (;;) {
+        const end = pending.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        const length = /\r\ncontent-length: *(\d+)/i.exec(pending.subarray(0, end).toString('latin1'));
+        const total = end + 4 + (length ? Number(length[1]) : 0);
+        if (pending.length < total) return;
+        const request = pending.subarray(0, total);
+        pending = pending.subarray(total);
+        raw.requests.push(request);
+        answer(socket, request);
+      }
+    });
+  });
+  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+  const raw: RawServer = {
+    port: (tcp.address() as net.AddressInfo).port,
+    connections: 0,
+    requests: [],
+    url: (path = '/') => `http://127.0.0.1:${raw.port}${path}`,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      tcp.close();
+    },
+  };
+  return raw;
+}
+
+/** Writes one byte at a time, each in its own event-loop turn, so the client sees the response in many pieces. */
+async function writeByteByByte(socket: net.Socket, bytes: Buffer): Promise<void> {
+  socket.setNoDelay(true);
+  for (const b of bytes) {
+    if (socket.destroyed) return;
+    socket.write(Buffer.of(b));
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/** Runs `fn` with one client (the wire client, or node:http for every request), counting node:http requests made. */
+async function withClient<T>(client: 'wire' | 'node', fn: () => Promise<T>): Promise<{ result: T; nodeRequests: number }> {
+  let nodeRequests = 0;
+  const count = () => nodeRequests++;
+  subscribe('http.client.request.start', count);
+  useWireClient(client === 'wire');
+  try {
+    return { result: await fn(), nodeRequests };
+  } finally {
+    useWireClient(true);
+    unsubscribe('http.client.request.start', count);
+  }
+}
+
+interface WireCase {
+  name: string;
+  response: string | Buffer;
+  /** the server closes the connection after the response */
+  close?: boolean;
+  /** the server resets the connection after the response */
+  reset?: boolean;
+  /** the response goes out one byte at a time */
+  byteByByte?: boolean;
+  /** the wire client hands this response to node:http */
+  handedOver?: boolean;
+  method?: string;
+  timeout?: number;
+}
+
+const CRLF = '\r\n';
+const head = (lines: string[]) => lines.join(CRLF) + CRLF + CRLF;
+const chunked = (body: string, size: number) => {
+  let out = '';
+  for (let i = 0; i < body.length; i += size) out += `${Math.min(size, body.length - i).toString(16)}${CRLF}${body.slice(i, i + size)}${CRLF}`;
+  return `${out}0${CRLF}${CRLF}`;
+};
+const big = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(30000);
+
+const WIRE_CASES: WireCase[] = [
+  { name: 'Content-Length body', response: head(['HTTP/1.1 200 OK', 'Content-Type: text/plain; charset=utf-8', 'Content-Length: 6']) + 'h\xc3\xa9llo' },
+  { name: 'JSON body', response: head(['HTTP/1.1 200 OK', 'Content-Type: application/json', 'Content-Length: 16']) + '{"a": [1, "\xc3\xa9"]}' },
+  { name: 'empty body', response: head(['HTTP/1.1 200 OK', 'Content-Length: 0']) },
+  {
+    name: 'repeated headers, any case, trimmed values, tabs and latin-1',
+    response: head(['HTTP/1.1 200 OK', 'X-Dup: a', 'x-dup:b', 'Set-Cookie: c=1', 'Set-Cookie: d=2', 'X-Ws:  a b \t', 'X-Tab: a\tb', 'X-L1: caf\xe9', 'X-Empty:', 'Content-Length: 2']) + 'ok',
+  },
+  { name: '404 with a text body', response: head(['HTTP/1.1 404 Not Found', 'Content-Type: text/plain', 'Content-Length: 4']) + 'gone' },
+  { name: 'body to the end of the connection', response: head(['HTTP/1.1 200 OK', 'Content-Type: text/plain']) + 'until close', close: true },
+  { name: 'HTTP/1.0, body to the end', response: head(['HTTP/1.0 200 OK']) + 'old', close: true },
+  { name: 'HTTP/1.0 keep-alive', response: head(['HTTP/1.0 200 OK', 'Connection: keep-alive', 'Content-Length: 3']) + 'old' },
+  { name: 'HTTP/1.0 without keep-alive (server keeps it open)', response: head(['HTTP/1.0 200 OK', 'Content-Length: 3']) + 'old' },
+  { name: 'Connection: close (server keeps it open)', response: head(['HTTP/1.1 200 OK', 'Connection: close', 'Content-Length: 2']) + 'ok' },
+  { name: 'Keep-Alive: timeout=1', response: head(['HTTP/1.1 200 OK', 'Keep-Alive: timeout=1', 'Content-Length: 2']) + 'ok' },
+  { name: 'Keep-Alive: timeout=5', response: head(['HTTP/1.1 200 OK', 'Keep-Alive: timeout=5', 'Content-Length: 2']) + 'ok' },
+  { name: 'Upgrade outside a 101', response: head(['HTTP/1.1 200 OK', 'Upgrade: h2,h2c', 'Connection: Upgrade, Keep-Alive', 'Content-Length: 2']) + 'ok' },
+  { name: 'chunked with trailers', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `5${CRLF}hello${CRLF}00A${CRLF}0123456789${CRLF}0${CRLF}X-T: 1${CRLF}${CRLF}` },
+  { name: 'chunked, byte by byte', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked', 'X-A: 1']) + chunked('hello world', 4), byteByByte: true },
+  { name: 'Content-Length, byte by byte', response: head(['HTTP/1.1 200 OK', 'Content-Type: application/json', 'Content-Length: 8']) + '{"a": 1}', byteByByte: true },
+  { name: 'large Content-Length body', response: head(['HTTP/1.1 200 OK', `Content-Length: ${big.length}`]) + big },
+  { name: 'large chunked body', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + chunked(big, 16384) },
+  { name: 'HEAD with Content-Length', response: head(['HTTP/1.1 200 OK', 'Content-Length: 5']), method: 'HEAD' },
+  { name: 'HEAD with chunked', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']), method: 'HEAD' },
+  { name: '204', response: head(['HTTP/1.1 204 No Content']) },
+  { name: '204 with Content-Length', response: head(['HTTP/1.1 204 No Content', 'Content-Length: 5']) },
+  { name: '204 with chunked', response: head(['HTTP/1.1 204 No Content', 'Transfer-Encoding: chunked']) },
+  { name: '304 with Content-Length', response: head(['HTTP/1.1 304 Not Modified', 'Content-Length: 5']) },
+  { name: 'gzip', response: Buffer.concat([Buffer.from(head(['HTTP/1.1 200 OK', 'Content-Encoding: gzip', 'Content-Type: text/plain', `Content-Length: ${gzipSync('zipped').length}`]), 'latin1'), gzipSync('zipped')]) },
+  { name: 'raw deflate', response: Buffer.concat([Buffer.from(head(['HTTP/1.1 200 OK', 'Content-Encoding: deflate', `Content-Length: ${deflateRawSync('deflated').length}`]), 'latin1'), deflateRawSync('deflated')]) },
+  { name: 'gzip that is not', response: head(['HTTP/1.1 200 OK', 'Content-Encoding: gzip', 'Content-Length: 2']) + 'ok' },
+  { name: 'bytes after the response', response: head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'okEXTRA' },
+  { name: '100 Continue first', response: head(['HTTP/1.1 100 Continue']) + head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: '103 Early Hints first, byte by byte', response: head(['HTTP/1.1 103 Early Hints', 'Link: </x>']) + head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok', byteByByte: true, handedOver: true },
+  { name: 'chunk extensions', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `2;a=b${CRLF}ok${CRLF}0${CRLF}${CRLF}`, handedOver: true },
+  { name: 'other transfer coding', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: gzip, chunked']) + `2${CRLF}ok${CRLF}0${CRLF}${CRLF}`, handedOver: true },
+  { name: 'no reason phrase', response: head(['HTTP/1.1 200', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'status 099', response: head(['HTTP/1.1 099 Odd', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'HTTP/2.0 status line', response: head(['HTTP/2.0 200 OK', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'DEL in a header value', response: head(['HTTP/1.1 200 OK', 'X-A: a\x7fb', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'bare LF', response: 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok', handedOver: true },
+  { name: 'folded header', response: head(['HTTP/1.1 200 OK', 'X-A: a', ' b', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'repeated Content-Length', response: head(['HTTP/1.1 200 OK', 'Content-Length: 2', 'Content-Length: 2']) + 'ok', handedOver: true },
+  { name: 'Content-Length and chunked', response: head(['HTTP/1.1 200 OK', 'Content-Length: 2', 'Transfer-Encoding: chunked']) + `2${CRLF}ok${CRLF}0${CRLF}${CRLF}`, handedOver: true },
+  { name: 'invalid Content-Length', response: head(['HTTP/1.1 200 OK', 'Content-Length: 2x']) + 'ok', handedOver: true },
+  { name: 'not HTTP', response: 'SSH-2.0-OpenSSH_9.2\r\n', handedOver: true },
+  { name: 'a bad chunk after a good one, byte by byte', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `2${CRLF}ok${CRLF}2 ${CRLF}ok${CRLF}0${CRLF}${CRLF}`, byteByByte: true, handedOver: true },
+  { name: 'body cut short', response: head(['HTTP/1.1 200 OK', 'Content-Length: 10']) + 'abc', close: true },
+  { name: 'chunked cut short', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `5${CRLF}ab`, close: true },
+  { name: 'chunked cut in the trailers', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `0${CRLF}X-T: 1`, close: true },
+  { name: 'head cut short', response: 'HTTP/1.1 200 OK\r\nContent-Le', close: true },
+  { name: 'bad head cut short', response: 'HTTP/1.1 200 OK\r\nConte nt', close: true, handedOver: true },
+  { name: 'closed without a response', response: '', close: true },
+  { name: 'reset without a response', response: '', reset: true },
+  { name: 'reset inside the body', response: head(['HTTP/1.1 200 OK', 'Content-Length: 10']) + 'abc', reset: true },
+  { name: 'stall inside the head', response: 'HTTP/1.1 200 OK\r\nX-A: 1\r\n', timeout: 0.2 },
+  { name: 'stall inside the body', response: head(['HTTP/1.1 200 OK', 'Content-Length: 10']) + 'abc', timeout: 0.2 },
+  { name: 'stall inside a chunked body, byte by byte', response: head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']) + `5${CRLF}ab`, byteByByte: true, timeout: 0.3 },
+];
+
+/** Two activities against a fresh server answering `c`: their outputs (or failures) and the connections it saw. */
+async function wireCase(c: WireCase): Promise<{ outputs: unknown[]; connections: number }> {
+  const server = await rawServer((socket) => {
+    const bytes = typeof c.response === 'string' ? Buffer.from(c.response, 'latin1') : c.response;
+    const finish = () => {
+      if (c.close) socket.end();
+      if (c.reset) socket.resetAndDestroy();
+    };
+    if (c.byteByByte) void writeByteByByte(socket, bytes).then(finish);
+    else {
+      socket.write(bytes);
+      finish();
+    }
+  });
+  try {
+    const outputs: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const p = { url: server.url('/x'), method: c.method ?? 'GET', timeout: c.timeout ?? 5 };
+      try {
+        outputs.push(await run(p));
+      } catch (e) {
+        const message = (e as Error).message.replaceAll(String(server.port), 'PORT');
+        outputs.push({ error: [e instanceof ActivityFailed ? 'ActivityFailed' : (e as Error).constructor.name, message] });
+      }
+    }
+    return { outputs, connections: server.connections };
+  } finally {
+    server.close();
+  }
+}
+
+describe('wire client and node:http agree', () => {
+  for (const c of WIRE_CASES) {
+    test(c.name, async () => {
+      const node = await withClient('node', () => wireCase(c));
+      const wire = await withClient('wire', () => wireCase(c));
+      assert.deepEqual(wire.result.outputs, node.result.outputs);
+      assert.equal(wire.result.connections, node.result.connections, 'connections');
+      assert.equal(wire.nodeRequests, c.handedOver ? 2 : 0, 'requests handed to node:http');
+      assert.equal(node.nodeRequests, 2);
+    });
+  }
+
+  test('the same request bytes on the wire', async () => {
+    const activities: Record<string, unknown>[] = [
+      { url: '/a?x=1', arguments: { q: ['a b', 'é'], n: null } },
+      { url: '/b', method: 'post', arguments: { a: 1, b: 'x y' } },
+      { url: '/c', method: 'PATCH', headers: { 'Content-Type': 'application/json' }, arguments: { a: [1, 2.5, null, 'é😀'] } },
+      { url: '/d', method: 'put', arguments: 'raw=é' },
+      { url: '/e', method: 'HEAD' },
+      { url: '/f', method: 'DELETE' },
+      { url: '/g', headers: { 'User-Agent': 'mine', Accept: null, 'X-Token': 'abc', Host: 'example.test', 123: 'numeric' } },
+      { url: '/h', headers: { Connection: null } },
+      { url: '/i', headers: { Connection: 'close' } },
+      { url: '/j', headers: { 'X-L1': 'café' } },
+      { url: "/k/é path/~'!*", headers: { authorization: 'secret' } },
+    ];
+    const requests = async (client: 'wire' | 'node') => {
+      const server = await rawServer((socket) => socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 0'])));
+      try {
+        const { nodeRequests } = await withClient(client, async () => {
+          for (const a of activities) await run({ ...a, url: server.url(a.url as string) });
+          await run({ url: `http://user:p%40ss@localhost:${server.port}/auth` });
+        });
+        return { requests: server.requests.map((r) => r.toString('latin1').replaceAll(String(server.port), 'PORT')), nodeRequests };
+      } finally {
+        server.close();
+      }
+    };
+    const node = await requests('node');
+    const wire = await requests('wire');
+    assert.deepEqual(wire.requests, node.requests);
+    assert.equal(wire.nodeRequests, 0);
+    assert.match(wire.requests[0], /^GET \/a\?x=1&q=a\+b&q=%C3%A9 HTTP\/1\.1\r\nUser-Agent: turbulence\/[^\r]+\r\nAccept-Encoding: gzip, deflate\r\nAccept: \*\/\*\r\nConnection: keep-alive\r\nHost: 127\.0\.0\.1:PORT\r\n\r\n$/);
+  });
+
+  test('an IPv6 literal: the same bytes (Host in brackets)', async (t) => {
+    const got: string[] = [];
+    const sockets: net.Socket[] = [];
+    const v6 = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', (d) => {
+        got.push(d.toString('latin1'));
+        socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 0']));
+      });
+    });
+    const listening = await new Promise<boolean>((r) => v6.once('error', () => r(false)).listen(0, '::1', () => r(true)));
+    if (!listening) return t.skip('no IPv6 loopback');
+    try {
+      const url = `http://[::1]:${(v6.address() as net.AddressInfo).port}/v6`;
+      const node = await withClient('node', () => run({ url }));
+      const wire = await withClient('wire', () => run({ url }));
+      assert.deepEqual(wire.result, node.result);
+      assert.equal(wire.nodeRequests, 0);
+      assert.equal(got.length, 2);
+      assert.equal(got[1], got[0]);
+      assert.match(got[1], /\r\nHost: \[::1\]:\d+\r\n/);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      v6.close();
+    }
+  });
+
+  test('requests node:http treats specially or refuses go through it, with the same outcome', async () => {
+    const server = await rawServer((socket) => socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 0'])));
+    const cases: [Record<string, unknown>, boolean][] = [
+      // [activity fields, whether node:http sends it]
+      [{ headers: { Connection: 'upgrade' } }, true],
+      [{ headers: { Expect: '100-continue' } }, true],
+      [{ method: 'POST', headers: { 'Transfer-Encoding': 'chunked' }, arguments: 'abc' }, true],
+      [{ headers: { 'X-Bad': 'a\x01b' } }, false],
+      [{ headers: { 'Bad Name': 'x' } }, false],
+      [{ method: 'GE T' }, false],
+    ];
+    const outcome = async (client: 'wire' | 'node', p: Record<string, unknown>) =>
+      withClient(client, () =>
+        run({ url: server.url('/'), ...p }).then(
+          (out) => out,
+          (e: Error) => ({ error: [e.constructor.name, e.message] }),
+        ),
+      );
+    try {
+      for (const [p, sent] of cases) {
+        const node = await outcome('node', p);
+        const wire = await outcome('wire', p);
+        assert.deepEqual(wire.result, node.result);
+        assert.equal(wire.nodeRequests, sent ? 1 : 0, JSON.stringify(p));
+        if (!sent) assert.match(JSON.stringify(wire.result), /Invalid request: /);
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('wire client connections', () => {
+  test('no pipelining: concurrent activities to one origin take one connection each', async () => {
+    const busy = new Set<net.Socket>();
+    let pipelined = false;
+    const server = await rawServer((socket) => {
+      if (busy.has(socket)) pipelined = true;
+      busy.add(socket);
+      setTimeout(() => {
+        busy.delete(socket);
+        socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok');
+      }, 50);
+    });
+    try {
+      const outs = await Promise.all([1, 2, 3].map(() => run({ url: server.url('/') })));
+      assert.deepEqual(outs.map((o) => o.body), ['ok', 'ok', 'ok']);
+      assert.equal(server.connections, 3);
+      // afterwards the idle connections serve sequential activities, one request at a time
+      for (let i = 0; i < 6; i++) await run({ url: server.url('/') });
+      assert.equal(server.connections, 3);
+      assert.equal(server.requests.length, 9);
+      assert.equal(pipelined, false);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a pooled connection the server closes while idle is dropped; the next activity connects anew', async () => {
+    const server = await rawServer((socket) => {
+      socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok');
+      setTimeout(() => socket.end(), 20);
+    });
+    try {
+      assert.equal((await run({ url: server.url('/') })).body, 'ok');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await run({ url: server.url('/') })).body, 'ok');
+      assert.equal(server.connections, 2);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a pooled connection reset on reuse before any response is retried once on a new one, not counted as a retry', async () => {
+    let answered = 0;
+    const seen = new WeakSet<net.Socket>();
+    const server = await rawServer((socket) => {
+      // the first request on each connection is answered, the second one resets it
+      if (seen.has(socket)) return void socket.resetAndDestroy();
+      seen.add(socket);
+      answered++;
+      socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok');
+    });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await run({ url: server.url('/'), max_retries: 0 })).body, 'ok');
+      assert.equal(answered, 3);
+      assert.equal(server.connections, 3);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a pooled connection closed after the response headers is a broken body, not resent', async () => {
+    let requests = 0;
+    const server = await rawServer((socket) => {
+      requests++;
+      if (requests === 1) return void socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok');
+      socket.end(head(['HTTP/1.1 200 OK', 'Content-Length: 5']) + 'ok');
+    });
+    try {
+      await run({ url: server.url('/') });
+      const err = await failure({ url: server.url('/') });
+      assert.ok(isAbort(err));
+      assert.equal(err.message, "('Connection broken: IncompleteRead(2 bytes read, 3 more expected)', IncompleteRead(2 bytes read, 3 more expected))");
+      assert.equal(requests, 2);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('data arriving on an idle connection retires it', async () => {
+    const server = await rawServer((socket) => {
+      socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok');
+      setTimeout(() => socket.write('unsolicited'), 20);
+    });
+    try {
+      await run({ url: server.url('/') });
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal((await run({ url: server.url('/') })).body, 'ok');
+      assert.equal(server.connections, 2);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('after a hand-over to node:http the connection is kept alive as node would keep it', async () => {
+    const server = await rawServer((socket) => socket.write(head(['HTTP/1.1 100 Continue']) + head(['HTTP/1.1 200 OK', 'Content-Length: 2']) + 'ok'));
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await run({ url: server.url('/') })).body, 'ok');
+      assert.equal(server.connections, 1);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('abort inside the body closes the connection and rejects with the reason', async () => {
+    const server = await rawServer((socket) => socket.write(head(['HTTP/1.1 200 OK', 'Content-Length: 10']) + 'abc'));
+    try {
+      const controller = new AbortController();
+      const reason = new ChaosError('interrupted');
+      const pending = run({ url: server.url('/') }, {}, controller.signal);
+      setTimeout(() => controller.abort(reason), 50);
+      await assert.rejects(pending, (e) => e === reason);
+      // the aborted connection is not reused
+      await assert.rejects(run({ url: server.url('/') }, {}, AbortSignal.timeout(100)));
+      assert.equal(server.connections, 2);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('https', () => {
   const dir = mkdtempSync(join(tmpdir(), 'turbulence-tls-'));
   let tls: TestServer;
   before(async () => {
@@ -511,7 +925,7 @@ describe('https', { skip: !hasOpenssl && 'no openssl' }, () => {
   });
 });
 
-describe('http against the reference', { skip: !hasReference && 'no reference venv' }, () => {
+describe('http against the reference', () => {
   test('same request on the wire and same outputs for a table of activities', async () => {
     const u = (p: string) => server.url(p);
     const hex = (s: string, enc: BufferEncoding = 'utf8') => Buffer.from(s, enc).toString('hex');

@@ -1,5 +1,5 @@
 // The process provider against real processes, and against the reference's run_process_activity where it is the
-// oracle (argv conversion, shell strings, exit codes). Also the python placeholder.
+// oracle (argv conversion, shell strings, exit codes).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -264,17 +264,6 @@ describe('process path', () => {
     assert.deepEqual(await provider.validate!(activity({ path: 'sh' }), []), []);
     assert.deepEqual(await provider.validate!(activity({ path: join(bin, 'tool') }), []), []);
     assert.equal((await provider.validate!(activity({ path: 'no-such-binary-turbulence' }), [])).length, 1);
-  });
-});
-
-describe('python placeholder', () => {
-  test('running a python activity aborts with a clear message (not an ActivityFailed); nothing to validate', async () => {
-    const python = getProvider('python')!;
-    assert.equal(python.validate, undefined);
-    const act = { type: 'action', name: 'py', provider: { type: 'python', module: 'os.path', func: 'exists' } } as Activity;
-    const err = await python.run(act, { configuration: {}, secrets: {} }).catch((e) => e);
-    assert.ok(err instanceof ChaosError && !(err instanceof ActivityFailed));
-    assert.equal(err.message, "python providers are not supported yet (module 'os.path', func 'exists')");
   });
 });
 

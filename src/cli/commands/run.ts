@@ -17,6 +17,7 @@ import { serializeJournal, writeJournal } from '../../journal/journal.ts';
 import { log, writeStdout } from '../../log.ts';
 import { notify } from '../../notifications/notify.ts';
 import '../../providers/index.ts';
+import { usePythonSettings } from '../../providers/python/interpreter.ts';
 import { loadSettings, settingsPath } from '../../settings/settings.ts';
 import type { GlobalOptions } from '../globals.ts';
 import { progressView } from '../progress.ts';
@@ -62,6 +63,7 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
   }
 
   const settings = await loadSettings(settingsPath(g.settings));
+  usePythonSettings(settings);
   const vars = mergeVars(cliVars, await loadVarFiles(opts.varFile));
   const controls = new Controls(await loadGlobalControls(settings, opts.controlFile), {
     configuration: {},

@@ -5,6 +5,7 @@ import { loadExperiment, locateProblems } from '../../experiment/load.ts';
 import { validateExperiment } from '../../experiment/validate.ts';
 import { log, writeStdout } from '../../log.ts';
 import type { FlowEvent } from '../../notifications/notify.ts';
+import { usePythonSettings } from '../../providers/python/interpreter.ts';
 import { type Settings, loadSettings, settingsPath } from '../../settings/settings.ts';
 import type { GlobalOptions } from '../globals.ts';
 
@@ -13,6 +14,7 @@ export async function validateCommand(g: GlobalOptions, source: string, opts: { 
   let warnings: Problem[] = [];
   try {
     const settings = await loadSettings(settingsPath(g.settings));
+    usePythonSettings(settings);
     const loaded = await loadExperiment(source, { verifyTls: opts.verifyTls, auths: settings.auths });
     const notify = await notifier(settings);
     await notify('validate-started', loaded.experiment);

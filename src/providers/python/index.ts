@@ -1,0 +1,56 @@
+// The `python` provider: `module` + `func` run natively when Turbulence implements them (native.ts), else through
+// the Python bridge when an interpreter is available, else the run stops, naming what to install (as the
+// reference's ImportError aborts it).
+import { ChaosError, type Problem } from '../../errors.ts';
+import { pythonStr, pythonTruthy } from '../../experiment/python.ts';
+import type { Activity, JsonPath, PythonProvider } from '../../experiment/types.ts';
+import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';
+import { findNative, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
+import { installHint } from './packages.ts';
+
+registerNativeModules(['os', 'os.path', 'shutil', 'time'], () => import('./stdlib.ts'));
+
+// The bridge (and the child-process machinery behind it) loads only for modules that are not native.
+const loadBridge = () => import('./bridge.ts');
+
+async function validate(activity: Activity, path: JsonPath): Promise<Problem[]> {
+  const p = activity.provider as PythonProvider;
+  const at = [...path, 'provider'];
+  if (!pythonTruthy(p.module)) return [{ message: 'a Python activity must have a module path', path: at }];
+  if (!pythonTruthy(p.func)) return [{ message: 'a Python activity must have a function name', path: at }];
+  const module = pythonStr(p.module);
+  const native = await findNative(module, pythonStr(p.func));
+  if (native) return validateNative(native, activity, path);
+
+  const { getBridge, pythonUnavailable } = await loadBridge();
+  const bridge = getBridge();
+  if (bridge) {
+    const problems = await bridge.validate(activity, path);
+    if (problems) return problems;
+    return [{ message: `could not find Python module '${module}' in activity '${activity.name}'`, path: [...at, 'module'] }];
+  }
+  const [message, where] = isNativeModule(module)
+    ? [`Turbulence has no native ${module}.${pythonStr(p.func)} (in activity '${activity.name}')`, 'func']
+    : [`could not find Python module '${module}' in activity '${activity.name}' (it is not native to Turbulence)`, 'module'];
+  return [{ message: `${message}, and ${pythonUnavailable()}`, path: [...at, where] }];
+}
+
+async function run(activity: Activity, ctx: ProviderContext): Promise<unknown> {
+  const p = activity.provider as PythonProvider;
+  const module = pythonStr(p.module);
+  const native = await findNative(module, pythonStr(p.func));
+  if (native) return runNative(native, activity, ctx);
+
+  const { getBridge, pythonUnavailable } = await loadBridge();
+  const bridge = getBridge();
+  if (bridge) return bridge.run(activity, ctx);
+  const missing = isNativeModule(module)
+    ? `Turbulence has no native ${module}.${pythonStr(p.func)}`
+    : `Python module '${module}' is not native to Turbulence (${installHint(module)})`;
+  throw new ChaosError(`python activity '${activity.name}' cannot run: ${missing}, and ${pythonUnavailable()}`);
+}
+
+// SIGTERM raises InterruptExecution inside a Python function in the reference: the activity fails, the run goes on
+export const pythonProvider: ProviderType = { type: 'python', validate, run, terminationFailsActivity: true };
+
+registerProvider(pythonProvider);
