@@ -16,6 +16,12 @@ export type ControlModule = Partial<Record<string, ControlHook>>;
 
 const native = new Map<string, ControlModule>();
 const loaded = new Map<string, Promise<ControlModule | null>>();
+let pythonLoader: ((module: string) => Promise<ControlModule | null>) | null = null;
+
+/** The python provider plugs its bridge in here, so that Python control modules load through it. */
+export function setPythonControlLoader(load: (module: string) => Promise<ControlModule | null>): void {
+  pythonLoader = load;
+}
 
 /** Native drivers register their chaostoolkit-compatible control modules here. */
 export function registerControlModule(pythonModule: string, impl: ControlModule): void {
@@ -41,8 +47,7 @@ async function importControl(type: string | undefined, module: string): Promise<
   if (type === 'python') {
     const impl = native.get(module);
     if (impl) return impl;
-    const { loadPythonControl } = await import('../providers/python/bridge.ts');
-    const bridged = await loadPythonControl(module);
+    const bridged = pythonLoader ? await pythonLoader(module) : null;
     if (!bridged) log.debug(`Control module '${module}' could not be loaded. Have you installed it?`);
     return bridged;
   }

@@ -4,6 +4,7 @@
 import { ChaosError, type Problem } from '../../errors.ts';
 import { pythonStr, pythonTruthy } from '../../experiment/python.ts';
 import type { Activity, JsonPath, PythonProvider } from '../../experiment/types.ts';
+import { setPythonControlLoader } from '../../engine/control-modules.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';
 import { findNative, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
 import { installHint } from './packages.ts';
@@ -12,6 +13,9 @@ registerNativeModules(['os', 'os.path', 'shutil', 'time'], () => import('./stdli
 
 // The bridge (and the child-process machinery behind it) loads only for modules that are not native.
 const loadBridge = () => import('./bridge.ts');
+
+// Python controls load through the same bridge.
+setPythonControlLoader(async (module) => (await loadBridge()).loadPythonControl(module));
 
 async function validate(activity: Activity, path: JsonPath): Promise<Problem[]> {
   const p = activity.provider as PythonProvider;
