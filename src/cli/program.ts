@@ -115,6 +115,15 @@ export async function main(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/settings.ts')).settingsRemove));
 
   program
+    .command('discover')
+    .description('write the discovery document (activities, arguments, defaults) of the native drivers, as chaos discover')
+    .argument('[driver...]', 'drivers (process, file) or native python modules (os, os.path, shutil); all when none')
+    .option('--discovery-path <path>', 'where to write the discovery', './discovery.json')
+    .option('--no-system-info', 'do not discover system information')
+    .option('--json', 'print the discovery on stdout instead of writing the file', false)
+    .action(action(async () => (await import('./commands/discover.ts')).discoverCommand));
+
+  program
     .command('info')
     .description('show information about Turbulence: core (versions, platform, settings path), settings (masked), extensions')
     .addArgument(new (await import('commander')).Argument('<target>', 'what to show').choices(['core', 'settings', 'extensions']))

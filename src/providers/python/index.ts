@@ -8,6 +8,8 @@ import { setPythonControlLoader } from '../../engine/control-modules.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';
 import { findNative, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
 import { installHint } from './packages.ts';
+// the native drivers (turbulence.process, turbulence.file...), registered by name and loaded on first use
+import '../../drivers/index.ts';
 
 registerNativeModules(['os', 'os.path', 'shutil', 'time'], () => import('./stdlib.ts'));
 

@@ -47,6 +47,8 @@ export interface NativeFunction {
    * extra ones as a mapping). Throws PythonException as the Python function raises; returns what it returns.
    */
   run(args: Record<string, unknown>, ctx: NativeContext): unknown;
+  /** checks of the argument values, after the arguments bind (native drivers describe each argument with a schema) */
+  validateArguments?(args: Record<string, unknown>, path: JsonPath): Problem[];
 }
 
 const natives = new Map<string, NativeFunction>();
@@ -103,7 +105,7 @@ export function validateNative(def: NativeFunction, activity: Activity, path: Js
   if (hasParameter(def, 'secrets')) kwargs.secrets = null;
   if (hasParameter(def, 'configuration')) kwargs.configuration = null;
   const msg = signatureBind(def.parameters, kwargs);
-  if (msg === null) return [];
+  if (msg === null) return def.validateArguments?.(args, [...at, 'arguments']) ?? [];
   // chaoslib tells the two cases apart by words of the message, and names the activity after the function (a
   // loop variable shadows the activity's name)
   if (msg.includes('missing')) {

@@ -1,0 +1,99 @@
+// `turbulence discover [DRIVER...]`: the reference's discovery document (chaoslib's initialize_discovery_result and
+// discover_activities) for the native drivers and the standard-library functions of the native map.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+// registers the native map (standard library and drivers), as `run` does
+import '../../providers/index.ts';
+import { DRIVERS } from '../../drivers/index.ts';
+import { findActivity } from '../../drivers/define.ts';
+import { ChaosError } from '../../errors.ts';
+import { listNatives } from '../../providers/python/native.ts';
+import { log, writeStdout } from '../../log.ts';
+import { CHAOSLIB_VERSION, VERSION } from '../../version.ts';
+import type { GlobalOptions } from '../globals.ts';
+
+interface Options {
+  discoveryPath: string;
+  json: boolean;
+  systemInfo: boolean;
+}
+
+interface DiscoveredActivity {
+  type: 'action' | 'probe';
+  name: string;
+  mod: string;
+  doc: string;
+  arguments: { name: string; default?: unknown; type?: string }[];
+  return_type?: string;
+}
+
+/** The python modules a DRIVER argument names: a driver's short name (process, file) or a module name (os.path). */
+function modulesOf(driver: string, known: Set<string>): string[] {
+  if (Object.hasOwn(DRIVERS, driver)) return [DRIVERS[driver]!];
+  if (known.has(driver)) return [driver];
+  throw new ChaosError(`unknown driver '${driver}' (known: ${[...Object.keys(DRIVERS), ...known].join(', ')})`);
+}
+
+export async function discover(drivers: string[], systemInfo: boolean): Promise<Record<string, unknown>> {
+  const natives = await listNatives();
+  const known = new Set(natives.map((n) => n.module));
+  const wanted = drivers.length ? new Set(drivers.flatMap((d) => modulesOf(d, known))) : known;
+  const activities: DiscoveredActivity[] = [];
+  for (const n of natives) {
+    // a function without a signature cannot be called from a python provider (chaoslib lists Python functions only)
+    if (!wanted.has(n.module) || n.parameters === null) continue;
+    const def = findActivity(n.module, n.func);
+    const activity: DiscoveredActivity = {
+      type: def?.kind ?? 'action',
+      name: n.func,
+      mod: n.module,
+      doc: n.doc,
+      // as discover_activities: keyword-only and **kwargs parameters are not listed
+      arguments: n.parameters
+        .filter((p) => p.kind === undefined)
+        .map((p) => ({
+          name: p.name,
+          ...(p.required ? {} : { default: p.default ?? null }),
+          ...(p.type ? { type: p.type } : {}),
+        })),
+    };
+    if (def?.returns) activity.return_type = def.returns;
+    activities.push(activity);
+  }
+  // as the reference's extensions list them: per module, actions then probes, each by name
+  activities.sort((a, b) => a.mod.localeCompare(b.mod) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  return {
+    chaoslib_version: CHAOSLIB_VERSION,
+    id: randomUUID(),
+    target: drivers.length ? [...wanted].join(',') : 'turbulence',
+    date: new Date().toISOString().replace('Z', '+00:00'),
+    platform: {
+      system: os.type(),
+      node: os.hostname(),
+      release: os.release(),
+      version: os.version(),
+      machine: os.machine(),
+      proc: '',
+      // the reference's key; Turbulence runs no Python for native drivers
+      python: null,
+    },
+    extension: { name: 'turbulence', version: VERSION },
+    activities,
+    system: systemInfo
+      ? { hostname: os.hostname(), cpus: os.cpus().length, memory: os.totalmem(), loadavg: os.loadavg(), node: process.versions.node }
+      : null,
+  };
+}
+
+export async function discoverCommand(_g: GlobalOptions, drivers: string[], opts: Options): Promise<number> {
+  const discovery = await discover(drivers, opts.systemInfo);
+  const text = JSON.stringify(discovery, null, 2);
+  if (opts.json) {
+    writeStdout(text + '\n');
+    return 0;
+  }
+  writeFileSync(opts.discoveryPath, text);
+  log.info(`Discovery outcome saved in ${opts.discoveryPath}`);
+  return 0;
+}

@@ -1,0 +1,125 @@
+// A native driver activity is one definition object: from it come the python-provider signature (native map), the
+// validation of argument values (problems with JSON paths), the run-time check after substitution, discovery
+// output, and for actions the call that reverts the fault (recorded by the fault ledger).
+import { ActivityFailed, type Problem } from '../errors.ts';
+import { check } from '../experiment/schema/check.ts';
+import type { Node } from '../experiment/schema/vocabulary.ts';
+import type { Json, JsonPath } from '../experiment/types.ts';
+import { type NativeContext, type NativeParameter, registerNative } from '../providers/python/native.ts';
+
+export interface DriverArgument {
+  name: string;
+  schema: Node;
+  /** absent: the argument is required; null is then accepted as "not given" without checking the schema */
+  default?: Json;
+}
+
+/** A native activity call, plain data so that a ledger can store it and replay it after a crash. */
+export interface UndoCall {
+  module: string;
+  func: string;
+  arguments: Record<string, Json>;
+}
+
+export interface DriverActivity {
+  name: string;
+  kind: 'action' | 'probe';
+  doc: string;
+  arguments: DriverArgument[];
+  /** chaostoolkit's portable type name of the result (boolean, integer, string, mapping, list...) */
+  returns?: string;
+  /** called with every argument bound (defaults filled in) and checked against its schema */
+  run(args: Record<string, unknown>, ctx: NativeContext): unknown;
+  /** for actions: the call that reverts what `run` did, given its arguments and result; null when nothing to revert */
+  undo?(args: Record<string, unknown>, result: unknown): UndoCall | null;
+}
+
+export interface DefinedActivity extends DriverActivity {
+  module: string;
+}
+
+const defined = new Map<string, DefinedActivity>();
+
+/** Registers each activity of a driver module in the native map, keeping the definitions for discovery and undo. */
+export function defineDriver(module: string, activities: DriverActivity[]): void {
+  for (const a of activities) {
+    const def: DefinedActivity = { ...a, module };
+    defined.set(`${module}.${a.name}`, def);
+    const parameters: NativeParameter[] = a.arguments.map((p) =>
+      p.default === undefined
+        ? { name: p.name, required: true, type: portableType(p.schema) }
+        : { name: p.name, required: false, default: p.default, type: portableType(p.schema) },
+    );
+    registerNative({
+      module,
+      func: a.name,
+      doc: a.doc,
+      parameters,
+      validateArguments: (args, path) => checkArguments(def, args, path, true),
+      run: (args, ctx) => {
+        const problems = checkArguments(def, args, [], false);
+        if (problems.length) throw new ActivityFailed(problems.map((p) => p.message).join('; '));
+        return a.run(args, ctx);
+      },
+    });
+  }
+}
+
+/** The definition behind module.func, if a driver defined it (loaded drivers only). */
+export function findActivity(module: string, func: string): DefinedActivity | undefined {
+  return defined.get(`${module}.${func}`);
+}
+
+/** Every defined activity of the loaded drivers. */
+export function listActivities(): DefinedActivity[] {
+  return [...defined.values()];
+}
+
+/**
+ * Values against their schemas. At validation time a value holding a `${...}` placeholder is skipped: it is only known
+ * once substituted at run time, where it is checked again.
+ */
+function checkArguments(def: DefinedActivity, args: Record<string, unknown>, path: JsonPath, skipPlaceholders: boolean): Problem[] {
+  const problems: Problem[] = [];
+  for (const a of def.arguments) {
+    if (!Object.hasOwn(args, a.name)) continue;
+    const value = args[a.name];
+    if (value === null && a.default === null) continue;
+    if (skipPlaceholders && hasPlaceholder(value)) continue;
+    const ctx = { problems: [] as Problem[], warnings: [], parents: [] };
+    check(a.schema, value, [...path, a.name], ctx);
+    for (const p of ctx.problems) problems.push({ ...p, message: `argument '${a.name}' of activity '${def.name}': ${p.message}` });
+  }
+  return problems;
+}
+
+function hasPlaceholder(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('${');
+  if (Array.isArray(v)) return v.some(hasPlaceholder);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(hasPlaceholder);
+  return false;
+}
+
+/** chaoslib's portable_type_name of the argument's annotation, read off its schema. */
+export function portableType(node: Node): string | undefined {
+  switch (node.kind) {
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return node.integer ? 'integer' : 'number';
+    case 'string':
+      return 'string';
+    case 'enum':
+      return node.values.every((v) => typeof v === 'string') ? 'string' : 'object';
+    case 'array':
+      return 'list';
+    case 'object':
+      return 'mapping';
+    case 'custom':
+      return portableType(node.node);
+    case 'lazy':
+      return portableType(node.node());
+    default:
+      return 'object';
+  }
+}

@@ -1,0 +1,6 @@
+// The process driver, loaded on first use of turbulence.process.
+import { defineDriver } from '../define.ts';
+import { MODULE, actions } from './actions.ts';
+import { probes } from './probes.ts';
+
+defineDriver(MODULE, [...actions, ...probes]);
