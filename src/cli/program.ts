@@ -121,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--discovery-path <path>', 'where to write the discovery', './discovery.json')
     .option('--no-system-info', 'do not discover system information')
     .option('--json', 'print the discovery on stdout instead of writing the file', false)
+    .option('--python <package>', "an installed Python extension's discover(), through the Python bridge (nothing is installed)")
     .action(action(async () => (await import('./commands/discover.ts')).discoverCommand));
 
   program

@@ -15,9 +15,9 @@ const chaos = join(root, '.peers/venv/bin/chaos');
 const dir = mkdtempSync(join(tmpdir(), 'turbulence-discover-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function exec(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' } }, (err, stdout, stderr) =>
+    execFile(file, args, { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -110,5 +110,28 @@ describe('turbulence discover', () => {
     const bad = await turbulence(['discover', 'nosuch']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown driver 'nosuch' \(known: process, file, /);
+  });
+});
+
+describe('turbulence discover --python', () => {
+  it("gives an installed extension's own discovery, as `chaos discover --no-install` does", async () => {
+    const r = await exec(process.execPath, [bin, '--no-log-file', 'discover', '--python', 'turbulence-testext', '--discovery-path', 'python.json'], {
+      TURBULENCE_PYTHON: join(root, '.peers/venv/bin/python'),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(dir, 'python.json'), 'utf8')) as Doc;
+    assert.deepEqual(Object.keys(doc), Object.keys(reference));
+    assert.deepEqual(doc.extension, reference.extension);
+    assert.deepEqual(doc.activities, reference.activities);
+  });
+
+  it('a missing package or interpreter is one clear line, exit 1', async () => {
+    const env = { TURBULENCE_PYTHON: join(root, '.peers/venv/bin/python') };
+    const missing = await exec(process.execPath, [bin, '--no-log-file', 'discover', '--python', 'no-such-distribution'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /Package no-such-distribution not found/);
+    const noPython = await exec(process.execPath, [bin, '--no-log-file', 'discover', '--python', 'turbulence-testext'], { TURBULENCE_PYTHON: join(dir, 'no-python-here') });
+    assert.equal(noPython.code, 1);
+    assert.equal(noPython.stderr.trim().split('\n').length, 1, noPython.stderr);
   });
 });

@@ -17,6 +17,8 @@ interface Options {
   discoveryPath: string;
   json: boolean;
   systemInfo: boolean;
+  /** an installed Python extension (distribution name) whose discover() runs through the Python bridge */
+  python?: string;
 }
 
 interface DiscoveredActivity {
@@ -86,8 +88,24 @@ export async function discover(drivers: string[], systemInfo: boolean): Promise<
   };
 }
 
-export async function discoverCommand(_g: GlobalOptions, drivers: string[], opts: Options): Promise<number> {
-  const discovery = await discover(drivers, opts.systemInfo);
+/** An installed Python extension's own discover(), through the Python bridge (never pip-installs anything). */
+async function discoverPython(g: GlobalOptions, distribution: string, systemInfo: boolean): Promise<Record<string, unknown>> {
+  const { loadSettings, settingsPath } = await import('../../settings/settings.ts');
+  const { usePythonSettings } = await import('../../providers/python/interpreter.ts');
+  usePythonSettings(await loadSettings(settingsPath(g.settings)));
+  const { getBridge, pythonUnavailable, stopBridges } = await import('../../providers/python/bridge.ts');
+  const bridge = getBridge();
+  if (!bridge) throw new ChaosError(`cannot discover '${distribution}': ${pythonUnavailable()}`);
+  try {
+    return await bridge.discover(distribution, { discoverSystem: systemInfo });
+  } finally {
+    await stopBridges();
+  }
+}
+
+export async function discoverCommand(g: GlobalOptions, drivers: string[], opts: Options): Promise<number> {
+  if (opts.python && drivers.length) throw new ChaosError('give either DRIVER names or --python PACKAGE, not both');
+  const discovery = opts.python ? await discoverPython(g, opts.python, opts.systemInfo) : await discover(drivers, opts.systemInfo);
   const text = JSON.stringify(discovery, null, 2);
   if (opts.json) {
     writeStdout(text + '\n');
