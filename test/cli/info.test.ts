@@ -110,18 +110,23 @@ describe('info settings', () => {
 });
 
 describe('info extensions', () => {
-  it('lists the registered provider types, the same in JSON and text', () => {
+  it('lists provider types, native modules and the Python bridge, the same in JSON and text', () => {
     const h = home();
     const json = turbulence(h, 'info', 'extensions', '--json');
     assert.equal(json.code, 0, json.stderr);
-    const { providers } = JSON.parse(json.stdout) as { providers: { type: string }[] };
-    assert.ok(Array.isArray(providers));
-    for (const p of providers) assert.equal(typeof p.type, 'string');
+    const info = JSON.parse(json.stdout) as {
+      providers: { type: string }[];
+      native: { module: string; functions: number }[];
+      python: { interpreter: string | null };
+    };
+    assert.deepEqual(info.providers.map((p) => p.type).sort(), ['http', 'process', 'python']);
+    const modules = info.native.map((m) => m.module);
+    for (const m of ['os', 'os.path', 'shutil', 'turbulence.file', 'turbulence.process']) assert.ok(modules.includes(m), m);
+    for (const m of info.native) assert.ok(m.functions > 0, m.module);
     const text = turbulence(h, 'info', 'extensions').stdout;
-    assert.equal(
-      text,
-      providers.length === 0 ? 'No provider types are registered.\n' : `PROVIDER TYPE\n${providers.map((p) => `${p.type}\n`).join('')}`,
-    );
+    for (const p of info.providers) assert.match(text, new RegExp(`^${p.type}$`, 'm'));
+    for (const m of info.native) assert.match(text, new RegExp(`^${m.module.replace('.', '\\.')}\\s+${m.functions}$`, 'm'));
+    assert.match(text, /^Python bridge\s+\S+/m);
   });
 });
 

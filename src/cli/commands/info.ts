@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 // registers the built-in provider types, as `run` does
 import '../../providers/index.ts';
 import { listProviders } from '../../providers/registry.ts';
+import { listNatives } from '../../providers/python/native.ts';
+import { findInterpreter, usePythonSettings } from '../../providers/python/interpreter.ts';
 import { maskSecrets } from '../../settings/mask.ts';
 import { loadSettings, settingsPath, toYaml } from '../../settings/settings.ts';
 import { CHAOSLIB_VERSION, VERSION } from '../../version.ts';
@@ -51,16 +53,32 @@ async function settings(g: GlobalOptions, json: boolean): Promise<void> {
   out(`# ${path} (secrets masked)\n${await toYaml(masked)}`);
 }
 
-function extensions(json: boolean): void {
+/** Provider types, the native modules (python module names Turbulence implements) and the Python bridge's interpreter. */
+async function extensions(g: GlobalOptions, json: boolean): Promise<void> {
   const providers = listProviders().map((p) => ({ type: p.type }));
-  if (json) return out(JSON.stringify({ providers }, null, 2) + '\n');
-  if (providers.length === 0) return out('No provider types are registered.\n');
-  out('PROVIDER TYPE\n' + providers.map((p) => `${p.type}\n`).join(''));
+  const natives = await listNatives();
+  const modules = [...new Set(natives.map((n) => n.module))].map((module) => ({
+    module,
+    functions: natives.filter((n) => n.module === module).length,
+  }));
+  usePythonSettings(await loadSettings(settingsPath(g.settings)));
+  const found = findInterpreter();
+  const python = 'path' in found ? { interpreter: found.path } : { interpreter: null, missing: found.missing };
+  if (json) return out(JSON.stringify({ providers, native: modules, python }, null, 2) + '\n');
+  out(
+    'PROVIDER TYPE\n' +
+      providers.map((p) => `${p.type}\n`).join('') +
+      '\n' +
+      row('NATIVE MODULE', 'FUNCTIONS') +
+      modules.map((m) => row(m.module, String(m.functions))).join('') +
+      '\n' +
+      row('Python bridge', python.interpreter ?? `unavailable: ${'missing' in python ? python.missing : ''}`),
+  );
 }
 
 export async function infoCommand(g: GlobalOptions, target: Target, opts: { json: boolean }): Promise<number> {
   if (target === 'core') core(g, opts.json);
   else if (target === 'settings') await settings(g, opts.json);
-  else extensions(opts.json);
+  else await extensions(g, opts.json);
   return 0;
 }
