@@ -40,6 +40,17 @@ await build({
   banner: { js: "const __turbulenceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
+// The demo's target system (`turbulence demo`), runnable with plain node: examples/exchange/service.ts.
+await build({
+  entryPoints: ['examples/exchange/service.ts'],
+  outfile: 'dist/examples/exchange-service.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
 // The python bridge's worker ships beside the bundle, where the bundle looks for it (import.meta.url is the bundle's).
 copyFileSync('src/providers/python/worker.py', 'dist/worker.py');
 

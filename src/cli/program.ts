@@ -58,6 +58,14 @@ export async function main(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/run.ts')).runCommand));
 
   program
+    .command('demo')
+    .description('start the bundled demo system and run its experiment against a fragile, then a resilient variant')
+    .argument('[system]', 'the demo system (exchange: the service of "Learning Chaos Engineering", chapter 5)', 'exchange')
+    .addOption(new Option('--variant <variant>', 'which variant of the service').choices(['fragile', 'resilient', 'both']).default('both'))
+    .option('--port <port>', 'port of the service (default: a free port)')
+    .action(action(async () => (await import('./commands/demo.ts')).demoCommand));
+
+  program
     .command('validate')
     .description('validate an experiment (exit 0 when valid, 1 otherwise); reports every problem with its location')
     .argument('<source>', 'experiment file (.json, .yaml, .yml) or http(s) URL')
