@@ -54,10 +54,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
     const before = Number(pauses.before ?? 0);
     if (before) {
       log.info(`Pausing before next activity for ${pauses.before}s...`);
-      if (!skipPauses) {
-        events.emit('pause', opts.phase, activity, 'before', before);
-        await wait(sleep(before, signal()));
-      }
+      if (!skipPauses) await wait(sleep(before, signal()));
     }
     const title = activity.type ? activity.type[0].toUpperCase() + activity.type.slice(1) : String(activity.type);
     log.info(`${title}: ${activity.name}${opts.background ? ' [in background]' : ''}`);
@@ -93,10 +90,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
       const after = Number(pauses.after ?? 0);
       if (after && !interrupted) {
         log.info(`Pausing after activity for ${pauses.after}s...`);
-        if (!skipPauses) {
-          events.emit('pause', opts.phase, activity, 'after', after);
-          await wait(sleep(after, signal()));
-        }
+        if (!skipPauses) await wait(sleep(after, signal()));
       }
     }
     state = run;

@@ -16,7 +16,6 @@ export interface RunObserver {
   rollbacksCompleted?(): void;
   activityStarted?(phase: Phase, activity: Activity, background: boolean): void;
   activityCompleted?(phase: Phase, activity: Activity, run: ActivityRun): void;
-  pause?(phase: Phase, activity: Activity, when: 'before' | 'after', seconds: number): void;
   interrupted?(message: string): void;
   runFinished?(journal: Journal): void;
 }

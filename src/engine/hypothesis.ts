@@ -1,5 +1,5 @@
 // The steady-state hypothesis: probes checked against their tolerances, before, during and after the method.
-import { pythonStr } from '../experiment/python.ts';
+import { pythonStr } from '../python/values.ts';
 import { substitute } from '../experiment/substitute.ts';
 import type { Activity, Hypothesis } from '../experiment/types.ts';
 import type { HypothesisState } from '../journal/journal.ts';

@@ -5,14 +5,14 @@
 // A string tolerance is compared as given: like the reference, the caller substitutes it first (an exact "${x}"
 // keeps its type, so it may arrive here as a number or a list).
 import { ActivityFailed, ChaosError } from '../errors.ts';
-import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../experiment/python.ts';
+import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../python/values.ts';
 import { substitute } from '../experiment/substitute.ts';
 import type { Activity, Configuration, Secrets } from '../experiment/types.ts';
 import { log } from '../log.ts';
-import { matchJsonPath, parseJsonPath } from './jsonpath.ts';
-import { compareDecimal, toDecimal } from './python-decimal.ts';
-import { compilePythonRegex } from './python-regex.ts';
-import { pyCompare, pyContains, pyEquals } from './python-values.ts';
+import { matchJsonPath, parseJsonPath } from '../python/jsonpath2.ts';
+import { compareDecimal, toDecimal } from '../python/decimal.ts';
+import { compilePythonRegex } from '../python/regex.ts';
+import { pyCompare, pyContains, pyEquals } from '../python/compare.ts';
 
 export interface ToleranceContext {
   configuration: Configuration;

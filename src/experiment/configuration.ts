@@ -1,7 +1,7 @@
 // The experiment's `configuration` block, resolved as chaoslib's load_configuration and load_dynamic_configuration.
 import { InvalidExperiment, type Problem } from '../errors.ts';
 import { log } from '../log.ts';
-import { isPlainObject, pythonStrip } from './python.ts';
+import { isPlainObject, pythonStrip } from '../python/values.ts';
 import type { Activity, Configuration, Secrets } from './types.ts';
 import { convertToType } from './vars.ts';
 

@@ -2,7 +2,7 @@
 // recurse, `{type: "env", key}` reads the environment (no default), vault is not supported here.
 import { InvalidExperiment, type Problem } from '../errors.ts';
 import { log } from '../log.ts';
-import { isPlainObject } from './python.ts';
+import { isPlainObject } from '../python/values.ts';
 import type { Configuration, JsonPath, Secrets } from './types.ts';
 
 /**

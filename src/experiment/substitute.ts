@@ -1,7 +1,7 @@
 // `${name}` substitution as the reference does it: Python's string.Template (safe_substitute) over
 // ChainMap(configuration, *secret scopes), with one twist — a string that is exactly `${name}` yields the value
 // itself, keeping its type.
-import { isPlainObject, pythonStr } from './python.ts';
+import { isPlainObject, pythonStr } from '../python/values.ts';
 import type { Configuration, Secrets } from './types.ts';
 
 /** Python identifiers, ASCII only: `${dashed-key}` is not a placeholder. */

@@ -5,7 +5,7 @@
 import { ChaosError, InvalidExperiment, type Problem } from '../errors.ts';
 import { getProvider } from '../providers/registry.ts';
 import { loadConfiguration } from './configuration.ts';
-import { pythonStrip } from './python.ts';
+import { pythonStrip } from '../python/values.ts';
 import { checkDocument } from './schema/check.ts';
 import { experimentSchema } from './schema/experiment.ts';
 import { isFalsy, isObject, own } from './schema/vocabulary.ts';
@@ -93,7 +93,7 @@ async function toleranceSyntax(e: Obj, clean: (path: JsonPath) => boolean): Prom
     if (!isObject(tolerance) || !clean(at)) continue;
     if (tolerance.type === 'regex') {
       const pattern = tolerance.pattern as string;
-      const { compilePythonRegex, RegexPatternError } = await import('../engine/python-regex.ts');
+      const { compilePythonRegex, RegexPatternError } = await import('../python/regex.ts');
       try {
         compilePythonRegex(pattern);
       } catch (err) {
@@ -106,7 +106,7 @@ async function toleranceSyntax(e: Obj, clean: (path: JsonPath) => boolean): Prom
       }
     } else if (tolerance.type === 'jsonpath') {
       const path = pythonStrip(tolerance.path as string);
-      const { parseJsonPath, JsonPathError } = await import('../engine/jsonpath.ts');
+      const { parseJsonPath, JsonPathError } = await import('../python/jsonpath2.ts');
       try {
         parseJsonPath(path);
       } catch (err) {

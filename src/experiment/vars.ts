@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ChaosError } from '../errors.ts';
 import { log } from '../log.ts';
-import { isPlainObject, pythonFloat, pythonInt, pythonStrip, pythonTruthy } from './python.ts';
+import { isPlainObject, pythonFloat, pythonInt, pythonStrip, pythonTruthy } from '../python/values.ts';
 
 /** Overrides applied at run time: configuration key → value or full definition; secret scope → its new content. */
 export interface ExtraVars {

@@ -1,7 +1,7 @@
 // How the reference (python requests) puts http activity data on the wire: query strings and form bodies
 // (`_encode_params` + `urlencode`), JSON bodies (`json.dumps`) and URL re-quoting (`requote_uri`).
 import { ChaosError } from '../errors.ts';
-import { isPlainObject, pythonStr, pythonTypeName } from '../experiment/python.ts';
+import { isPlainObject, pythonStr, pythonTypeName } from '../python/values.ts';
 
 /** `_encode_params`: a string (or scalar) is used as it is; a mapping or a list of pairs becomes `k=v&…`, None dropped. */
 export function encodeParams(data: unknown): string {

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { constants as os } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { ChaosError } from '../errors.ts';
-import { pythonRepr, pythonStr } from '../experiment/python.ts';
+import { pythonRepr, pythonStr } from '../python/values.ts';
 import type { HttpTarget } from './http-exchange.ts';
 
 /** requests' ConnectionError; the message is its str(). */

@@ -1,7 +1,7 @@
 // The `http` provider: one request (redirects followed) and its {status, headers, body}. 4xx/5xx are outputs, not
 // failures; connection errors and timeouts fail the activity. Mirrors chaoslib/provider/http.py on requests.
 import { ActivityFailed, ChaosError } from '../errors.ts';
-import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../experiment/python.ts';
+import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../python/values.ts';
 import { substitute } from '../experiment/substitute.ts';
 import type { Activity, Configuration, HttpProvider, Secrets } from '../experiment/types.ts';
 import { log } from '../log.ts';

@@ -3,7 +3,7 @@
 import { accessSync, constants as fs, readFileSync, statSync } from 'node:fs';
 import { constants as os, userInfo } from 'node:os';
 import { ActivityFailed, ChaosError } from '../errors.ts';
-import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../experiment/python.ts';
+import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../python/values.ts';
 import { substitute } from '../experiment/substitute.ts';
 import type { Activity, ProcessProvider } from '../experiment/types.ts';
 import { log } from '../log.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pythonRepr, pythonStr } from '../../src/experiment/python.ts';
+import { pythonRepr, pythonStr } from '../../src/python/values.ts';
 import { substitute } from '../../src/experiment/substitute.ts';
 import type { Configuration, Secrets } from '../../src/experiment/types.ts';
 import { chaoslib, normalize } from './chaoslib-oracle.ts';

@@ -1,6 +1,6 @@
 // The members every activity has (probe or action), wherever it appears: method, rollbacks, hypothesis,
 // probe tolerances and dynamic configuration.
-import { pythonStr } from '../python.ts';
+import { pythonStr } from '../../python/values.ts';
 import { controls } from './control.ts';
 import { PLACEHOLDER, provider } from './provider.ts';
 import { type ObjectNode, any, bool, isFalsy, lazy, num, obj, oneOf, opt, req, str, union } from './vocabulary.ts';

@@ -1,5 +1,5 @@
 // Control declarations (§13): name, provider, scope, automatic, ref; messages name the control as chaoslib does.
-import { pythonStr } from '../python.ts';
+import { pythonStr } from '../../python/values.ts';
 import { secretScopes } from './provider.ts';
 import { type Node, any, arr, bool, isObject, map, obj, oneOf, opt, own, req, str, union } from './vocabulary.ts';
 

@@ -2,7 +2,7 @@
 // and schema/experiment.schema.json both come from here. Where the reference accepts a value that later crashes
 // it (a non-mapping provider, `method: "x"`), the type is enforced; where it treats null or an empty value as
 // absent, so does this description (`nullable`, `truthy`).
-import { pythonStr } from '../python.ts';
+import { pythonStr } from '../../python/values.ts';
 import { type Node, any, arr, custom, isFalsy, lazy, map, obj, oneOf, opt, req, str, union } from './vocabulary.ts';
 import { ACTIVITY, activityProperties, notAnActivity } from './activity.ts';
 import { controls } from './control.ts';

@@ -1,5 +1,5 @@
 // The provider types an activity runs: python, process and http, with chaoslib's messages.
-import { pythonStr } from '../python.ts';
+import { pythonStr } from '../../python/values.ts';
 import { type Node, any, arr, bool, int, map, num, obj, oneOf, opt, req, str, union } from './vocabulary.ts';
 
 /** Exactly one `${name}` placeholder (pauses, http timeouts), checked as chaoslib does: starts with ${, ends with }. */

@@ -1,5 +1,5 @@
 // Hypothesis probe tolerances: bool, int, str, list, and the probe, regex, jsonpath and range mappings (§4).
-import { pythonStr } from '../python.ts';
+import { pythonStr } from '../../python/values.ts';
 import type { JsonPath } from '../types.ts';
 import {
   type CheckContext,

@@ -4,7 +4,7 @@
 import { ActivityFailed, ChaosError, InterruptExecution, type Problem } from '../../errors.ts';
 import { Interrupted } from '../../engine/interruption.ts';
 import type { ControlModule } from '../../engine/control-modules.ts';
-import { isPlainObject, pythonStr } from '../../experiment/python.ts';
+import { isPlainObject, pythonStr } from '../../python/values.ts';
 import { substitute } from '../../experiment/substitute.ts';
 import type { Activity, JsonPath, PythonProvider, Secrets } from '../../experiment/types.ts';
 import { log } from '../../log.ts';

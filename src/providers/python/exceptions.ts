@@ -1,7 +1,7 @@
 // Python exceptions as the reference journals them: a python activity that raises fails with the message
 // `traceback.format_exception_only(type(x), x)[0].strip()`, i.e. "ExcType: message". OSError and its subclasses
 // print as "[Errno 2] No such file or directory: 'a' -> 'b'", with the class CPython picks for the errno.
-import { pythonRepr, pythonStrip } from '../../experiment/python.ts';
+import { pythonRepr, pythonStrip } from '../../python/values.ts';
 
 /** An exception a native function raises the way its Python original would. */
 export class PythonException extends Error {

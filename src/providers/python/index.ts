@@ -2,7 +2,7 @@
 // the Python bridge when an interpreter is available, else the run stops, naming what to install (as the
 // reference's ImportError aborts it).
 import { ChaosError, type Problem } from '../../errors.ts';
-import { pythonStr, pythonTruthy } from '../../experiment/python.ts';
+import { pythonStr, pythonTruthy } from '../../python/values.ts';
 import type { Activity, JsonPath, PythonProvider } from '../../experiment/types.ts';
 import { setPythonControlLoader } from '../../engine/control-modules.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';

@@ -2,7 +2,7 @@
 // names, with the Python signature (names, defaults, kinds) so binding, validation and failures read exactly as
 // chaoslib's validate_python_activity and run_python_activity make them. Every native driver registers here.
 import { ActivityFailed, ChaosError, type Problem } from '../../errors.ts';
-import { isPlainObject, pythonRepr, pythonStrip, pythonTruthy } from '../../experiment/python.ts';
+import { isPlainObject, pythonRepr, pythonStrip, pythonTruthy } from '../../python/values.ts';
 import { substitute } from '../../experiment/substitute.ts';
 import type { Activity, Configuration, JsonPath, PythonProvider } from '../../experiment/types.ts';
 import { abortReason } from '../abort.ts';

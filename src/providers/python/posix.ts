@@ -3,7 +3,7 @@
 // OSError CPython raises. The native standard-library functions are written line by line on top of these.
 import * as fs from 'node:fs';
 import { ChaosError } from '../../errors.ts';
-import { pythonRepr, pythonTypeName } from '../../experiment/python.ts';
+import { pythonRepr, pythonTypeName } from '../../python/values.ts';
 import { PythonException, fromSystemError, isFileExists, isOSError, isValueError, osError, typeError } from './exceptions.ts';
 
 const INT_MAX = 2 ** 31 - 1;

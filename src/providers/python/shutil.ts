@@ -2,7 +2,7 @@
 // leave the file system as the reference's calls do. Known gaps: copystat (used by move across file systems) cannot
 // copy extended attributes from Node, and sets times with microsecond rather than nanosecond precision.
 import * as fs from 'node:fs';
-import { pythonRepr, pythonTruthy, pythonTypeName } from '../../experiment/python.ts';
+import { pythonRepr, pythonTruthy, pythonTypeName } from '../../python/values.ts';
 import { PythonException, PythonOSError, isOSError, osError, typeError } from './exceptions.ts';
 import * as os from './posix.ts';
 

@@ -1,7 +1,7 @@
 // The standard-library functions experiments call through python providers, natively: CPython 3.11's signatures
 // (names, defaults, keyword-only parameters), return values and exceptions. Only functions whose behaviour can be
 // matched exactly are here; os.kill (positional-only parameters) cannot be called with keyword arguments at all.
-import { pythonTruthy } from '../../experiment/python.ts';
+import { pythonTruthy } from '../../python/values.ts';
 import * as os from './posix.ts';
 import { type NativeParameter, registerNative } from './native.ts';
 import { copy, copy2, copyfile, move, notCallable, rmtree } from './shutil.ts';

@@ -1,7 +1,7 @@
 // The bridge's JSON lines, and what they cannot carry plainly: a line starting with "~" holds NaN, infinities,
 // integers beyond 2**53 and bytes as {"\u0000f": "nan"}, {"\u0000i": "123…"}, {"\u0000b": base64} (see worker.py).
 // Such lines are rare, so the common reply stays a bare JSON.parse.
-import { isPlainObject } from '../../experiment/python.ts';
+import { isPlainObject } from '../../python/values.ts';
 
 const FLOAT = '\u0000f';
 const INT = '\u0000i';

@@ -3,7 +3,7 @@
 // and every path the reference rejects must be rejected here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonPathError, matchJsonPath, parseJsonPath } from '../../src/engine/jsonpath.ts';
+import { JsonPathError, matchJsonPath, parseJsonPath } from '../../src/python/jsonpath2.ts';
 import { chaoslib, normalize, type OracleResult } from '../experiment/chaoslib-oracle.ts';
 
 const DOCS: Record<string, unknown> = {

@@ -2,7 +2,7 @@
 // (pattern, subject) pairs plus patterns Python rejects, all evaluated in one python process.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePythonRegex, RegexPatternError } from '../../src/engine/python-regex.ts';
+import { compilePythonRegex, RegexPatternError } from '../../src/python/regex.ts';
 import { chaoslib } from '../experiment/chaoslib-oracle.ts';
 
 const r = String.raw;
@@ -77,7 +77,7 @@ def run(case):
     return [rx.search(s) is not None for s in case["subjects"]]
 `;
 
-describe('python-regex: differential against Python re', () => {
+describe('python regex: differential against Python re', () => {
   const rows = TABLE.filter((row) => row.length > 1);
   const cases = [...rows.map(([pattern, ...subjects]) => ({ pattern, subjects })), ...INVALID.map((pattern) => ({ pattern, subjects: [] }))];
   const expected = chaoslib(REFERENCE, cases);

@@ -2,7 +2,7 @@
 // two exactly. Decimal(0.1) is the float's exact binary value (0.1000000000000000055…), so a range [0.1, 1]
 // rejects the string "0.1" in the reference, and must here too.
 import { ChaosError } from '../errors.ts';
-import { pythonTypeName } from '../experiment/python.ts';
+import { pythonTypeName } from './values.ts';
 
 export type Decimal =
   | { kind: 'finite'; negative: boolean; coefficient: bigint; exponent: number }

@@ -1,8 +1,8 @@
 // Python's equality and ordering of plain data, wherever the reference compares a probe's output: 1 == True == 1.0,
 // deep list and dict equality, strings ordered by code point, and TypeError for orderings Python refuses.
-// (str(), repr(), truthiness and type names are in src/experiment/python.ts.)
+// (str(), repr(), truthiness and type names are in values.ts.)
 import { ChaosError } from '../errors.ts';
-import { isPlainObject, pythonTypeName } from '../experiment/python.ts';
+import { isPlainObject, pythonTypeName } from './values.ts';
 
 function isNumeric(v: unknown): v is number | boolean | bigint {
   return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';

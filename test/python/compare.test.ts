@@ -2,8 +2,8 @@
 // table of values; plus the exact Decimal comparisons the range tolerance relies on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareDecimal, toDecimal } from '../../src/engine/python-decimal.ts';
-import { pyCompare, pyContains, pyEquals, type CompareOp } from '../../src/engine/python-values.ts';
+import { compareDecimal, toDecimal } from '../../src/python/decimal.ts';
+import { pyCompare, pyContains, pyEquals, type CompareOp } from '../../src/python/compare.ts';
 import { ChaosError } from '../../src/errors.ts';
 import { chaoslib } from '../experiment/chaoslib-oracle.ts';
 
@@ -27,7 +27,7 @@ def run(case):
     return out
 `;
 
-describe('python-values: differential against Python', () => {
+describe('python comparisons: differential against Python', () => {
   it('==, in and the orderings agree on every pair of values, TypeErrors included', () => {
     const pairs = VALUES.flatMap((a) => VALUES.map((b) => ({ a, b })));
     const expected = chaoslib(REFERENCE, pairs);
@@ -49,7 +49,7 @@ describe('python-values: differential against Python', () => {
   });
 });
 
-describe('python-decimal', () => {
+describe('python Decimal', () => {
   const cmp = (a: unknown, b: unknown) => compareDecimal(toDecimal(a)!, toDecimal(b)!);
 
   it('a float is its exact binary value', () => {

@@ -11,8 +11,8 @@
 //   substring(a[, b]), values(); slices follow the reference's index arithmetic (`[-1:-5:-1]` can wrap).
 // Object members come in JS key order, which puts integer-like keys first: Python keeps insertion order.
 import { ChaosError } from '../errors.ts';
-import { isPlainObject, pythonTruthy } from '../experiment/python.ts';
-import { pyCompare, pyEquals, type CompareOp } from './python-values.ts';
+import { isPlainObject, pythonTruthy } from './values.ts';
+import { pyCompare, pyEquals, type CompareOp } from './compare.ts';
 
 /** A path the reference's parser rejects, or one that fails while matching (a zero slice step). */
 export class JsonPathError extends ChaosError {
