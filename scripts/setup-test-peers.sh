@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 # Installs the peers the tests compare against, idempotently, into .peers/ (git-ignored):
-#  - openssl (Debian), for the https tests' certificates;
+#  - Debian packages: openssl (https tests' certificates), stress-ng, wrk, nginx-light;
+#  - a real Toxiproxy server (Go module, built here), the fault proxy's differential peer;
 #  - the reference Chaos Toolkit (chaostoolkit 1.19.0 + chaostoolkit-lib 1.44.0) in a Python venv, the differential oracle.
 #  - Python extensions for the python bridge tests (chaostoolkit-addons, test/fixtures/python) in that venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .peers
 
-# openssl makes the certificates of the https tests
-if ! command -v openssl >/dev/null; then
-  echo "setup-test-peers: installing openssl" >&2
-  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+# Debian packages, installed in one apt-get call when any is missing:
+#  - openssl makes the certificates of the https tests;
+#  - stress-ng is the stress driver's preferred engine (its built-in engine is tested too);
+#  - wrk is the load generator's calibration peer (bench/) and a test peer; nginx-light is the benchmarks' target server.
+need=()
+for pair in openssl:openssl stress-ng:stress-ng wrk:wrk nginx:nginx-light; do
+  command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup-test-peers: installing ${need[*]} (Debian)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# A real Toxiproxy server, built from its Go module: the fault proxy's differential peer.
+toxiproxy_version=v2.12.0
+if [ "$(cat .peers/toxiproxy.version 2>/dev/null)" != "$toxiproxy_version" ] || [ ! -x .peers/bin/toxiproxy-server ]; then
+  echo "setup-test-peers: building toxiproxy-server $toxiproxy_version" >&2
+  mkdir -p .peers/bin .peers/go-build
+  GOBIN="$PWD/.peers/bin" GOFLAGS=-mod=mod GOPATH="$PWD/.peers/go" GOCACHE="$PWD/.peers/go-build" \
+    go install "github.com/Shopify/toxiproxy/v2/cmd/server@$toxiproxy_version"
+  mv .peers/bin/server .peers/bin/toxiproxy-server
+  echo "$toxiproxy_version" > .peers/toxiproxy.version
 fi
 
 venv=.peers/venv
