@@ -28,6 +28,11 @@ export function registerControlModule(pythonModule: string, impl: ControlModule)
   native.set(pythonModule, impl);
 }
 
+/** The Turbulence-native implementation registered under a Python module name, if any. */
+export function nativeControlModule(pythonModule: string): ControlModule | undefined {
+  return native.get(pythonModule);
+}
+
 /** Loads the module implementing a control, or null when it cannot be found (callers decide how loud to be). */
 export function loadControlModule(control: Control): Promise<ControlModule | null> {
   const provider = control.provider;

@@ -4,6 +4,7 @@
 // warnings and control references.
 import { ChaosError, InvalidExperiment, type Problem } from '../errors.ts';
 import { getProvider } from '../providers/registry.ts';
+import { getControlValidator } from './control-validation.ts';
 import { loadConfiguration } from './configuration.ts';
 import { pythonStrip } from '../python/values.ts';
 import { checkDocument } from './schema/check.ts';
@@ -54,7 +55,17 @@ export async function validateExperiment(experiment: unknown, opts: { env?: Node
   }
 
   warnings.push(...deprecations(e));
-  checkControlRefs(e, problems);
+  const controls = declaredControls(e);
+  checkControlRefs(controls, problems);
+  for (const c of controls) {
+    const provider = own(c.value, 'provider');
+    const type = isObject(provider) ? own(provider, 'type') : undefined;
+    const validate = typeof type === 'string' && !Object.hasOwn(c.value, 'ref') && clean(c.path) ? getControlValidator(type) : undefined;
+    if (!validate) continue;
+    const verdict = await validate(c.value, c.path);
+    problems.push(...verdict.problems);
+    warnings.push(...verdict.warnings);
+  }
   return { problems: inReferenceOrder(problems), warnings };
 }
 
@@ -171,10 +182,15 @@ function deprecations(e: Obj): Problem[] {
   return warnings;
 }
 
-/** Control refs resolve against every named control declared in the experiment (the message is literal). */
-function checkControlRefs(e: Obj, problems: Problem[]): void {
+/** Every control the experiment declares, as chaoslib's get_controls: experiment, hypothesis, then activities. */
+function declaredControls(e: Obj): Located[] {
   const declared: Located[] = [...listOf(e, ['controls']), ...listOf(e, ['steady-state-hypothesis', 'controls'])];
   for (const a of activitiesOf(e)) declared.push(...listOf(a.value, ['controls']).map((c) => ({ value: c.value, path: [...a.path, ...c.path] })));
+  return declared;
+}
+
+/** Control refs resolve against every named control declared in the experiment (the message is literal). */
+function checkControlRefs(declared: Located[], problems: Problem[]): void {
   const names = new Set(declared.filter((c) => !Object.hasOwn(c.value, 'ref') && Object.hasOwn(c.value, 'name')).map((c) => c.value.name));
   for (const c of declared) {
     if (Object.hasOwn(c.value, 'ref') && !names.has(c.value.ref)) {

@@ -22,6 +22,11 @@ export interface PythonBridge {
   run(activity: Activity, ctx: ProviderContext): Promise<unknown>;
   /** a Python control module's hooks in the engine's shape (one object argument), or null when not importable */
   loadControl(module: string): Promise<ControlModule | null>;
+  /**
+   * chaoslib's validate_python_control: null when the module does not import (the reference only warns), else the
+   * message of the module's own `validate_control(control)` when it rejects the declaration, or '' when it accepts it
+   */
+  validateControl(module: string, control: Record<string, unknown>): Promise<string | null>;
   /** the `discover()` of an installed extension (chaoslib.discovery.discover, without installing) */
   discover(distribution: string, opts?: { discoverSystem?: boolean }): Promise<Record<string, unknown>>;
   /** stops the worker (it would also end by itself when Turbulence exits) */
@@ -149,6 +154,17 @@ class Bridge implements PythonBridge {
       hooks[hook] = (args) => this.callHook(module, hook, extras, args);
     }
     return hooks;
+  }
+
+  async validateControl(module: string, control: Record<string, unknown>): Promise<string | null> {
+    const reply = await this.request({ op: 'validateControl', module, control }, `validating control module '${module}'`);
+    if (reply.importable === false) {
+      log.debug(`Control module '${module}' cannot be imported by ${this.interpreter}: ${reply.reason}`);
+      return null;
+    }
+    if (typeof reply.invalid === 'string') return reply.invalid;
+    if (reply.ok) return '';
+    throw baseException(reply);
   }
 
   async discover(distribution: string, opts: { discoverSystem?: boolean } = {}): Promise<Record<string, unknown>> {

@@ -4,7 +4,8 @@
 import { ChaosError, type Problem } from '../../errors.ts';
 import { pythonStr, pythonTruthy } from '../../python/values.ts';
 import type { Activity, JsonPath, PythonProvider } from '../../experiment/types.ts';
-import { setPythonControlLoader } from '../../engine/control-modules.ts';
+import { nativeControlModule, setPythonControlLoader } from '../../engine/control-modules.ts';
+import { type ControlVerdict, registerControlValidator } from '../../experiment/control-validation.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';
 import { findNative, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
 import { installHint } from './packages.ts';
@@ -18,6 +19,40 @@ const loadBridge = () => import('./bridge.ts');
 
 // Python controls load through the same bridge.
 setPythonControlLoader(async (module) => (await loadBridge()).loadPythonControl(module));
+registerControlValidator('python', validateControl);
+
+/**
+ * chaoslib's validate_python_control: a module found nowhere is a warning (the run carries on without it); a module
+ * may reject its declaration with its own `validate_control(control)`.
+ */
+async function validateControl(control: Record<string, unknown>, path: JsonPath): Promise<ControlVerdict> {
+  const verdict: ControlVerdict = { problems: [], warnings: [] };
+  const module = (control.provider as PythonProvider).module;
+  if (typeof module !== 'string' || !module) return verdict;
+  const name = pythonStr(control.name);
+  let rejected: string | null = null;
+  const native = nativeControlModule(module);
+  if (native) {
+    try {
+      await native.validate_control?.({ control });
+      rejected = '';
+    } catch (err) {
+      rejected = (err as Error).message;
+    }
+  } else {
+    const bridge = (await loadBridge()).getBridge();
+    rejected = bridge ? await bridge.validateControl(module, control) : null;
+  }
+  if (rejected === null) {
+    verdict.warnings.push({
+      message: `Could not find Python module '${module}' in control '${name}'. Did you install the Python module? The experiment will carry on running nonetheless.`,
+      path: [...path, 'provider', 'module'],
+    });
+  } else if (rejected) {
+    verdict.problems.push({ message: rejected, path });
+  }
+  return verdict;
+}
 
 async function validate(activity: Activity, path: JsonPath): Promise<Problem[]> {
   const p = activity.provider as PythonProvider;

@@ -287,6 +287,27 @@ def load_control(req):
     return {"hooks": hooks}
 
 
+def validate_control(req):
+    """chaoslib's validate_python_control: a module that does not import is only warned about; a module may check
+    its own declaration with `validate_control(control)`, whose exception makes the experiment invalid."""
+    try:
+        mod = importlib.import_module(req["module"])
+    except BaseException as x:  # noqa: B902
+        return {"importable": False, "reason": exception_line(x)}
+    func = getattr(mod, "validate_control", None)
+    if not func:
+        return {"ok": True}
+    try:
+        func(req["control"])
+    except Exception as x:
+        # chaoslib's own exceptions print as their message; anything else crashes the reference, named here by type
+        chaos = any(c.__name__ == "ChaosException" for c in type(x).__mro__)
+        return {"invalid": str(x) if chaos else exception_line(x)}
+    except BaseException as x:  # noqa: B902
+        return base_exception_reply(x)
+    return {"ok": True}
+
+
 def call_control(req):
     """One hook, with the arguments Turbulence picked from the signature; shared mutable arguments come back."""
     kwargs = req.get("kwargs") or {}
@@ -376,6 +397,7 @@ OPS = {
     "validate": validate_activity,
     "run": run_activity,
     "loadControl": load_control,
+    "validateControl": validate_control,
     "control": call_control,
     "discover": discover,
 }
