@@ -31,8 +31,9 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [noChildProcessForCommander],
-  // yaml is a third of the bundle and only YAML files need it: required from node_modules on first use
-  external: ['yaml'],
+  // yaml is a third of the bundle and only YAML files need it: required from node_modules on first use; the
+  // Kubernetes client (an ES module, imported for real by src/modules.ts) only when a Kubernetes activity runs
+  external: ['yaml', '@kubernetes/client-node'],
   // import() of builtins and yaml becomes require(): code compiled from a V8 code cache cannot run a real import()
   // in Node 20 (user modules go through src/modules.ts instead)
   supported: { 'dynamic-import': false },
@@ -40,16 +41,26 @@ await build({
   banner: { js: "const __turbulenceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// The demo's target system (`turbulence demo`), runnable with plain node: examples/exchange/service.ts.
-await build({
-  entryPoints: ['examples/exchange/service.ts'],
-  outfile: 'dist/examples/exchange-service.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+// The demo's target systems (`turbulence demo`), runnable with plain node: examples/exchange/service.ts, and the
+// replicas and load balancer of examples/replicas/.
+const demoSystems = {
+  'exchange-service': 'examples/exchange/service.ts',
+  'replicas-replica': 'examples/replicas/replica.ts',
+  'replicas-balancer': 'examples/replicas/balancer.ts',
+};
+await Promise.all(
+  Object.entries(demoSystems).map(([name, entry]) =>
+    build({
+      entryPoints: [entry],
+      outfile: `dist/examples/${name}.cjs`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'warning',
+    }),
+  ),
+);
 
 // The python bridge's worker ships beside the bundle, where the bundle looks for it (import.meta.url is the bundle's).
 copyFileSync('src/providers/python/worker.py', 'dist/worker.py');

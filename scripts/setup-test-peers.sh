@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers the tests compare against, idempotently, into .peers/ (git-ignored):
-#  - Debian packages: openssl (https tests' certificates), stress-ng, wrk, nginx-light;
+#  - Debian packages: openssl (https tests' certificates), stress-ng, wrk, nginx-light, chromium;
 #  - a real Toxiproxy server (Go module, built here), the fault proxy's differential peer;
 #  - the reference Chaos Toolkit (chaostoolkit 1.19.0 + chaostoolkit-lib 1.44.0) in a Python venv, the differential oracle.
 #  - Python extensions for the python bridge tests (chaostoolkit-addons, test/fixtures/python) in that venv.
@@ -12,8 +12,9 @@ mkdir -p .peers
 #  - openssl makes the certificates of the https tests;
 #  - stress-ng is the stress driver's preferred engine (its built-in engine is tested too);
 #  - wrk is the load generator's calibration peer (bench/) and a test peer; nginx-light is the benchmarks' target server.
+#  - chromium renders the HTML and PDF reports in the tests (driven by playwright-core, no browser download).
 need=()
-for pair in openssl:openssl stress-ng:stress-ng wrk:wrk nginx:nginx-light; do
+for pair in openssl:openssl stress-ng:stress-ng wrk:wrk nginx:nginx-light chromium:chromium xmllint:libxml2-utils pdftoppm:poppler-utils; do
   command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -62,4 +63,27 @@ if [ "$(cat .peers/testext.sum 2>/dev/null)" != "$sum" ] || ! "$venv/bin/python"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall "$copy"
   rm -rf "$copy"
   echo "$sum" > .peers/testext.sum
+fi
+
+# chaostoolkit-toxiproxy (the `chaostoxi` modules) from PyPI, in the same venv: the reference side of the fault
+# proxy's activity differential tests (test/differential/chaostoxi.test.ts). chaostoolkit-lib is pinned in the same
+# call so that pip keeps 1.44.0 while it adds the extension's own dependencies (requests, logzero).
+chaostoxi='0.3.1'
+if [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("chaostoolkit-toxiproxy"))' 2>/dev/null)" != "$chaostoxi" ]; then
+  echo "setup-test-peers: installing chaostoolkit-toxiproxy $chaostoxi into $venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "chaostoolkit-toxiproxy==$chaostoxi" 'chaostoolkit-lib[jsonpath]==1.44.0'
+fi
+
+# chaostoolkit-kubernetes (`chaosk8s`) and chaostoolkit-istio (`chaosistio`) from PyPI, in the same venv: the reference
+# side of the Kubernetes drivers' differential tests (test/differential/chaosk8s.test.ts) and the sources the native
+# ports follow. The kubernetes client is pinned to the release of chaosk8s 0.39.0's time (June 2024), chaostoolkit-lib
+# in the same call so that pip keeps 1.44.0.
+chaosk8s='0.39.0'
+chaosistio='0.4.1'
+k8sclient='30.1.0'
+if [ "$("$venv/bin/python" -c 'from importlib.metadata import version as v; print(v("chaostoolkit-kubernetes"), v("chaostoolkit-istio"), v("kubernetes"))' 2>/dev/null)" != "$chaosk8s $chaosistio $k8sclient" ]; then
+  echo "setup-test-peers: installing chaostoolkit-kubernetes $chaosk8s and chaostoolkit-istio $chaosistio into $venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "chaostoolkit-kubernetes==$chaosk8s" "chaostoolkit-istio==$chaosistio" "kubernetes==$k8sclient" 'chaostoolkit-lib[jsonpath]==1.44.0'
 fi

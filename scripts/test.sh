@@ -6,5 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-test-peers.sh
 npm run --silent build
 npx tsc --noEmit
+# faults the tests inject are recorded in a fault ledger of the suite's own, never in the user's ~/.turbulence
+state="$(mktemp -d)"
+trap 'rm -rf "$state"' EXIT
+export TURBULENCE_STATE_DIR="${TURBULENCE_STATE_DIR:-$state}"
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-exec node --import tsx --test --test-concurrency=2 "$@" "${files[@]}"
+node --import tsx --test --test-concurrency=2 "$@" "${files[@]}"

@@ -6,12 +6,15 @@ import { check } from '../experiment/schema/check.ts';
 import type { Node } from '../experiment/schema/vocabulary.ts';
 import type { Json, JsonPath } from '../experiment/types.ts';
 import { type NativeContext, type NativeParameter, registerNative } from '../providers/python/native.ts';
+import { runLedgered } from './ledgered.ts';
 
 export interface DriverArgument {
   name: string;
   schema: Node;
   /** absent: the argument is required; null is then accepted as "not given" without checking the schema */
   default?: Json;
+  /** arguments that refine a common choice (e.g. 'target selection'): `init` asks for them only when asked to */
+  group?: string;
 }
 
 /** A native activity call, plain data so that a ledger can store it and replay it after a crash. */
@@ -28,10 +31,51 @@ export interface DriverActivity {
   arguments: DriverArgument[];
   /** chaostoolkit's portable type name of the result (boolean, integer, string, mapping, list...) */
   returns?: string;
-  /** called with every argument bound (defaults filled in) and checked against its schema */
-  run(args: Record<string, unknown>, ctx: NativeContext): unknown;
+  /**
+   * called with every argument bound (defaults filled in) and checked against its schema; `plan` is what `intent`
+   * decided before the fault ledger recorded the fault (a backup path, the pids to pause, a tag for the processes)
+   */
+  run(args: Record<string, unknown>, ctx: NativeContext, plan?: unknown): unknown;
   /** for actions: the call that reverts what `run` did, given its arguments and result; null when nothing to revert */
   undo?(args: Record<string, unknown>, result: unknown): UndoCall | null;
+  /**
+   * Checks targets, permissions and limits without changing anything (bound arguments as `run` gets them); throws
+   * TargetProblem (or ActivityFailed) with a one-line reason. Run before `run`, and by `--check-targets` before a run.
+   */
+  preflight?(args: Record<string, unknown>, ctx: NativeContext): void | Promise<void>;
+  /**
+   * For actions: decided before the fault is applied, so that the fault ledger holds a revert before anything changes
+   * (see src/ledger/). The revert names an idempotent function the driver registers with registerReverts, safe to run
+   * whether or not `run` then applied the fault. null: nothing the run leaves behind (it ends with the run's process).
+   */
+  intent?(args: Record<string, unknown>, ctx: NativeContext): Intent | null | Promise<Intent | null>;
+  /**
+   * For actions: what `run` would hit (processes, paths, cores...), one plain-JSON object per target, found without
+   * touching anything; `--dry actions` logs it and keeps it in the run record. Throws ActivityFailed when nothing
+   * would be hit.
+   */
+  targets?(args: Record<string, unknown>, ctx: NativeContext): Record<string, Json>[] | Promise<Record<string, Json>[]>;
+}
+
+export interface Intent {
+  revert: UndoCall | null;
+  /** handed to `run` */
+  plan?: unknown;
+}
+
+/**
+ * What a preflight found: a missing target, one in the way (a destination that exists), a permission the run lacks,
+ * or a limit the arguments exceed. The first two depend on the state earlier activities leave, the last two do not.
+ */
+export class TargetProblem extends ActivityFailed {
+  constructor(
+    message: string,
+    readonly kind: 'missing' | 'conflict' | 'permission' | 'limit',
+    /** the argument naming the target, for the problem's JSON path */
+    readonly argument?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface DefinedActivity extends DriverActivity {
@@ -56,10 +100,12 @@ export function defineDriver(module: string, activities: DriverActivity[]): void
       doc: a.doc,
       parameters,
       validateArguments: (args, path) => checkArguments(def, args, path, true),
-      run: (args, ctx) => {
+      run: async (args, ctx) => {
         const problems = checkArguments(def, args, [], false);
         if (problems.length) throw new ActivityFailed(problems.map((p) => p.message).join('; '));
-        return a.run(args, ctx);
+        // nothing is applied when a target is missing, a permission lacks or a limit is exceeded
+        await a.preflight?.(args, ctx);
+        return runLedgered(def, args, ctx, normalizeCall);
       },
     });
   }
@@ -68,6 +114,32 @@ export function defineDriver(module: string, activities: DriverActivity[]): void
 /** The definition behind module.func, if a driver defined it (loaded drivers only). */
 export function findActivity(module: string, func: string): DefinedActivity | undefined {
   return defined.get(`${module}.${func}`);
+}
+
+/**
+ * The arguments as `run` receives them (given ones over defaults), with the problems their values have against the
+ * schemas (paths under `path`); null when a required argument is missing (validation reports it).
+ */
+export function bindArguments(def: DefinedActivity, given: Record<string, unknown>, path: JsonPath): { args: Record<string, unknown>; problems: Problem[] } | null {
+  const args: Record<string, unknown> = {};
+  for (const a of def.arguments) {
+    if (Object.hasOwn(given, a.name)) args[a.name] = given[a.name];
+    else if (a.default !== undefined) args[a.name] = a.default;
+    else return null;
+  }
+  return { args, problems: checkArguments(def, given, path, false) };
+}
+
+/** The call with its defaulted arguments filled in, so that equal calls compare equal (rollbacks matched to faults). */
+export function normalizeCall(call: UndoCall): UndoCall {
+  const def = findActivity(call.module, call.func);
+  if (!def) return call;
+  const args: Record<string, Json> = {};
+  for (const a of def.arguments) {
+    if (Object.hasOwn(call.arguments, a.name)) args[a.name] = call.arguments[a.name]!;
+    else if (a.default !== undefined) args[a.name] = a.default;
+  }
+  return { module: call.module, func: call.func, arguments: args };
 }
 
 /** Every defined activity of the loaded drivers. */

@@ -6,9 +6,12 @@ import type { ActivityRun } from '../journal/journal.ts';
 import { isLogged, log } from '../log.ts';
 import { getProvider } from '../providers/registry.ts';
 import { isoFromMicros, nowMicros, sleep } from './clock.ts';
+import type { DryTargets } from '../drivers/check-targets.ts';
 import type { RunContext } from './context.ts';
 import type { Phase } from './events.ts';
 import { Interrupted } from './interruption.ts';
+import { inActivityScope } from './ledger-hook.ts';
+import { activityTimeout, withTimeout } from './activity-timeout.ts';
 
 /** An error that is not an activity failure: the run aborts (method) or the runner gives up (hypothesis, rollbacks). */
 export class UnexpectedRunError extends Error {
@@ -63,11 +66,15 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
     const run: ActivityRun = { activity: { ...activity }, output: null, start: isoFromMicros(startUs) };
     opts.runs?.push(run);
     let interrupted = false;
+    let wouldHit: DryTargets | null = null;
     try {
       events.emit('activityStarted', opts.phase, activity, Boolean(opts.background));
       let result: unknown = null;
-      if (!isDry) result = await runInterruptible(ctx, activity, signal(), wait);
-      else log.debug(`Activity ${activity.name} is in dry mode`);
+      if (!isDry) result = await inActivityScope(ctx, item, opts.phase, activity, () => runInterruptible(ctx, activity, signal(), wait));
+      else {
+        log.debug(`Activity ${activity.name} is in dry mode`);
+        if (activity.type === 'action') wouldHit = await dryTargetsOf(ctx, activity);
+      }
       run.output = result ?? null;
       run.status = 'succeeded';
       if (isLogged('debug')) log.debug(result != null ? `  => succeeded with '${preview(result)}'` : '  => succeeded without any result value');
@@ -86,6 +93,8 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
         run.end = isoFromMicros(endUs);
         run.duration = (endUs - startUs) / 1e6;
       }
+      // Turbulence's own key, after the reference's: what a dry native action would have hit
+      if (wouldHit) run.turbulence = wouldHit;
       events.emit('activityCompleted', opts.phase, activity, run);
       const after = Number(pauses.after ?? 0);
       if (after && !interrupted) {
@@ -100,6 +109,13 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
   }
 }
 
+/** `--dry actions`: what a native driver action would hit, listed by its `targets` hook (loaded for dry python actions only). */
+async function dryTargetsOf(ctx: RunContext, activity: Activity): Promise<DryTargets | null> {
+  if (activity.provider?.type !== 'python') return null;
+  const { dryTargets } = await import('../drivers/check-targets.ts');
+  return dryTargets(activity, ctx.configuration, ctx.secrets);
+}
+
 /**
  * Runs the provider under the run's interruption. A provider that fails its activity on SIGTERM (python) absorbs that
  * signal: the run goes on with the activity failed, as chaoslib does.
@@ -110,7 +126,8 @@ async function runInterruptible(
   signal: AbortSignal,
   wait: <T>(p: Promise<T>) => Promise<T>,
 ): Promise<unknown> {
-  const call = runProvider(ctx, activity, signal);
+  const timeout = activityTimeout(activity);
+  const call = timeout === null ? runProvider(ctx, activity, signal) : withTimeout(timeout, signal, (s) => runProvider(ctx, activity, s));
   try {
     return await wait(call);
   } catch (err) {

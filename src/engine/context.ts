@@ -1,6 +1,7 @@
 // Everything one run of an experiment shares between its phases.
 import type { Activity, Configuration, Experiment, Secrets } from '../experiment/types.ts';
 import type { Journal } from '../journal/journal.ts';
+import type { RunLedger } from '../ledger/run-ledger.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { Controls } from './controls.ts';
 import type { RunEvents } from './events.ts';
@@ -32,6 +33,8 @@ export interface RunContext {
   journal: Journal;
   /** `ref` targets: method activities, then hypothesis probes (a probe wins a name clash); rollbacks are not there */
   refs: Map<string, Activity>;
+  /** the fault ledger native driver actions record into (none: faults are not recorded) */
+  ledger?: RunLedger | null;
 }
 
 export function buildRefCache(experiment: Experiment): Map<string, Activity> {

@@ -6,12 +6,22 @@
 //  - `{type: "javascript", module: "./controls/audit.mjs" | "some-package"}`: a JavaScript module exporting the hook
 //    functions under the reference's names (before_activity_control, ...). Relative paths resolve against the
 //    working directory, as the reference resolves Python modules.
-// Hooks receive one object: {context, state, experiment, configuration, secrets, extensions, settings, ...arguments}.
+// Hooks receive one object: {context, state, experiment, configuration, secrets, extensions, settings, ...arguments},
+// and a second argument that only native controls use: the run they control (ControlRun).
 import type { Control } from '../experiment/types.ts';
 import { log } from '../log.ts';
 import { importUserModule } from '../modules.ts';
+import type { Controls } from './controls.ts';
+import type { Interruption } from './interruption.ts';
 
-export type ControlHook = (args: Record<string, unknown>) => unknown;
+export type ControlHook = (args: Record<string, unknown>, run?: ControlRun) => unknown;
+
+/** What a Turbulence-native control needs of the run beyond the reference's arguments (e.g. to interrupt it). */
+export interface ControlRun {
+  controls: Controls;
+  /** absent outside a run */
+  interruption?: Interruption;
+}
 export type ControlModule = Partial<Record<string, ControlHook>>;
 
 const native = new Map<string, ControlModule>();

@@ -5,7 +5,7 @@ import { substitute } from '../experiment/substitute.ts';
 import type { Activity, Configuration, Control, Experiment, Secrets } from '../experiment/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings/settings.ts';
-import { loadControlModule } from './control-modules.ts';
+import { type ControlRun, loadControlModule } from './control-modules.ts';
 import { Interrupted, type Interruption } from './interruption.ts';
 
 export type ControlLevel = 'experiment' | 'hypothesis' | 'method' | 'rollback' | 'activity' | 'loader';
@@ -85,8 +85,12 @@ export class Controls {
     Object.assign(this.env, env);
   }
 
-  /** Applies the controls of `level` for `scope`. Only an interruption escapes; other control errors are logged. */
-  async apply(level: ControlLevel, scope: ControlScope, context: unknown, state?: unknown): Promise<void> {
+  /**
+   * Applies the controls of `level` for `scope`. Only an interruption escapes; other control errors are logged.
+   * `interruptible: false` is for work beside the main flow (a safeguard's probe), which must not take the run's
+   * one-shot interruption for itself.
+   */
+  async apply(level: ControlLevel, scope: ControlScope, context: unknown, state?: unknown, opts: { interruptible?: boolean } = {}): Promise<void> {
     const { experiment, configuration, secrets, settings } = this.env;
     const ctxControls = level === 'loader' ? undefined : (context as { controls?: Control[] });
     const controls = contextControls(level, this.globals, level === 'loader' ? undefined : experiment, ctxControls);
@@ -99,18 +103,13 @@ export class Controls {
       if (typeof hook !== 'function') continue;
       let args = clone(control.provider?.arguments ?? {}) as Record<string, unknown>;
       if (Object.keys(configuration).length || Object.keys(secrets).length) args = substitute(args, configuration, secrets);
-      await this.call(`${scope[0].toUpperCase()}${scope.slice(1)}-control '${control.name}'`, () =>
-        hook({
-          ...args,
-          context,
-          state,
-          experiment,
-          configuration,
-          secrets,
-          extensions: experiment?.extensions,
-          settings,
-        }),
-      );
+      const what = `${scope[0].toUpperCase()}${scope.slice(1)}-control '${control.name}'`;
+      const call = () =>
+        hook(
+          { ...args, context, state, experiment, configuration, secrets, extensions: experiment?.extensions, settings },
+          this.run(),
+        );
+      await this.call(what, call, opts.interruptible !== false);
     }
   }
 
@@ -159,13 +158,17 @@ export class Controls {
     const hook = mod?.[hookName];
     if (typeof hook !== 'function') return;
     const args = hookName === 'cleanup_control' ? {} : { ...clone(control.provider?.arguments ?? {}), ...extra };
-    await hook(args);
+    await hook(args, this.run());
   }
 
-  private async call(what: string, fn: () => unknown): Promise<void> {
+  private run(): ControlRun {
+    return { controls: this, interruption: this.env.interruption };
+  }
+
+  private async call(what: string, fn: () => unknown, interruptible: boolean): Promise<void> {
     try {
       const result = fn();
-      if (result instanceof Promise) await (this.env.interruption ? this.env.interruption.race(result) : result);
+      if (result instanceof Promise) await (interruptible && this.env.interruption ? this.env.interruption.race(result) : result);
     } catch (err) {
       if (err instanceof Interrupted) throw err;
       if (isInterruptExecution(err)) {

@@ -3,8 +3,11 @@
 // that the rollbacks can still run (and be interrupted by a second signal).
 import { InterruptExecution } from '../errors.ts';
 
-/** How the run was interrupted; mirrors KeyboardInterrupt / InterruptExecution / SystemExit(20|30). */
-export type InterruptKind = 'SIGINT' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2' | 'interrupt';
+/**
+ * How the run was interrupted; mirrors KeyboardInterrupt / InterruptExecution / SystemExit(20|30). `timeout`:
+ * Turbulence's --timeout for the whole run (graceful, like SIGTERM).
+ */
+export type InterruptKind = 'SIGINT' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2' | 'interrupt' | 'timeout';
 
 export class Interrupted extends InterruptExecution {
   override name = 'Interrupted';
@@ -83,7 +86,7 @@ export class Interruption {
   }
 }
 
-const MESSAGES: Record<Exclude<InterruptKind, 'interrupt'>, string> = {
+const MESSAGES: Record<Exclude<InterruptKind, 'interrupt' | 'timeout'>, string> = {
   SIGINT: 'Received a termination signal (Ctrl-C)...',
   SIGTERM: 'SIGTERM signal received',
   SIGUSR1: 'Received the exit signal: 20',

@@ -22,6 +22,9 @@ import {
 import { Interrupted, Interruption, installSignalHandlers } from './interruption.ts';
 import { runMethod } from './method.ts';
 import { runRollbacks } from './rollbacks.ts';
+import { releaseRun } from './run-resources.ts';
+import { settleFaults } from './ledger-hook.ts';
+import type { RunLedger } from '../ledger/run-ledger.ts';
 import { type Strategies, runsAfterMethod, runsBeforeMethod, runsDuringMethod } from './strategy.ts';
 
 export interface RunOptions {
@@ -37,6 +40,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** install SIGINT/SIGTERM/SIGUSR1/SIGUSR2 handlers for the run (the CLI does; embedders may not want it) */
   handleSignals?: boolean;
+  /** the fault ledger: native faults recorded before they are applied, reverted at the end unless kept */
+  ledger?: RunLedger | null;
+  /** seconds the whole experiment may take before it is interrupted (status interrupted, faults reverted) */
+  timeout?: number | null;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'aborted', 'interrupted']);
@@ -57,9 +64,20 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
   const uninstall = opts.handleSignals === false ? () => {} : installSignalHandlers(interruption, (kind) => {
     if (kind === 'SIGTERM') log.warning('Caught SIGTERM signal, interrupting experiment now');
   });
+  const timeout = opts.timeout ?? null;
+  const timer =
+    timeout === null
+      ? undefined
+      : setTimeout(() => interruption.interrupt(new Interrupted('timeout', `Experiment timed out after ${timeout}s (--timeout), interrupting it now`)), timeout * 1000);
   try {
     return await play(experiment, opts, dynamic, secrets, interruption);
   } finally {
+    clearTimeout(timer);
+    // an unexpected error skipped the end of play: the faults are reverted all the same (once per run)
+    await opts.ledger?.settle();
+    // what activities kept for the run (embedded servers) ends with it, after the faults on them are reverted
+    await releaseRun(dynamic);
+    // last: a signal during the undo above must not kill the process before its journal is written
     uninstall();
   }
 }
@@ -92,7 +110,9 @@ async function play(
     events,
     journal,
     refs: buildRefCache(experiment),
+    ledger: opts.ledger ?? null,
   };
+  opts.ledger?.describe({ title: experiment.title, secrets });
   events.emit('runStarted', journal, opts.strategies);
   if (opts.dry) log.warning(`Running experiment with dry ${opts.dry}`);
 
@@ -128,7 +148,7 @@ async function play(
       if (!(err instanceof Interrupted)) throw err;
       journal.status = 'interrupted';
       events.emit('interrupted', err.message);
-      if (err.kind === 'interrupt' || err.kind === 'SIGTERM') log.critical(err.message);
+      if (err.kind === 'interrupt' || err.kind === 'SIGTERM' || err.kind === 'timeout') log.critical(err.message);
       else log.warning(err.message);
       if (!err.graceful) {
         rollbacks = false;
@@ -141,6 +161,9 @@ async function play(
     }
 
     if (rollbacks) await runRollbacks(ctx);
+    interruption.reset();
+    // whatever the rollbacks left (or skipped), the ledger reverts: even when the strategy plays no rollbacks
+    if (opts.ledger) await settleFaults(opts.ledger, journal);
     interruption.reset();
 
     const endUs = nowMicros();

@@ -89,9 +89,13 @@ export function initJournal(experiment: Experiment, start: string): Journal {
   };
 }
 
-/** JSON for the journal file: indent 2, non-ASCII kept, Turbulence's version appended after the reference's keys. */
+/**
+ * JSON for the journal file: indent 2, non-ASCII kept, Turbulence's own keys (`turbulence`: what the fault ledger
+ * reverted or kept; `turbulence-version`) appended after the reference's keys.
+ */
 export function serializeJournal(journal: Journal): string {
-  return JSON.stringify({ ...journal, 'turbulence-version': VERSION }, jsonReplacer, 2);
+  const { turbulence, ...reference } = journal;
+  return JSON.stringify({ ...reference, ...(turbulence === undefined ? {} : { turbulence }), 'turbulence-version': VERSION }, jsonReplacer, 2);
 }
 
 export function writeJournal(journal: Journal, path: string): void {

@@ -31,11 +31,16 @@ type Exchange = typeof import('./http-exchange.ts');
 let loaded: Exchange | undefined;
 
 async function runHttp(activity: Activity, ctx: ProviderContext): Promise<HttpOutput> {
-  const request = prepare(activity.provider as HttpProvider, ctx.configuration, ctx.secrets);
+  return output(activity, await sendHttp(activity.provider as HttpProvider, ctx));
+}
+
+/** The provider's request (substituted, redirects followed), with its raw response: native drivers read it their way. */
+export async function sendHttp(provider: HttpProvider, ctx: ProviderContext): Promise<ExchangeResponse> {
+  const request = prepare(provider, ctx.configuration, ctx.secrets);
   loaded ??= await import('./http-exchange.ts');
   const { ConnectionFailed, TimedOut } = loaded;
   try {
-    return output(activity, await send(request, loaded, ctx.signal));
+    return await send(request, loaded, ctx.signal);
   } catch (e) {
     if (e instanceof ConnectionFailed) throw new ActivityFailed(`failed to connect to ${request.url}: ${e.message}`);
     if (e instanceof TimedOut) throw new ActivityFailed('activity took too long to complete');

@@ -133,11 +133,11 @@ describe('the book sample (Learning Chaos Engineering, chapter 5) runs without P
     const dir = join(tmp, 'not-native');
     mkdirSync(dir);
     const experiment = bookExperiment(1);
-    experiment.method[0]!.provider = { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: { src: 'x', dst: 'y' } };
+    experiment.method[0]!.provider = { type: 'python', module: 'chaosaws.ec2.actions', func: 'stop_instances', arguments: { src: 'x', dst: 'y' } };
     writeFileSync(join(dir, 'experiment.json'), JSON.stringify(experiment));
     const result = await run(process.execPath, [BIN, '--no-log-file', 'validate', 'experiment.json'], dir, { PATH: NO_PYTHON, HOME: dir, NO_COLOR: '1' });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /could not find Python module 'chaosk8s\.pod\.actions' in activity 'move-exchange-file' \(it is not native to Turbulence\), and no Python interpreter found/);
+    assert.match(result.stderr, /could not find Python module 'chaosaws\.ec2\.actions' in activity 'move-exchange-file' \(it is not native to Turbulence\), and no Python interpreter found/);
   });
 
   it('without the file the action fails with the reference\'s OSError and the run completes (resilient: 503 throughout)', async () => {

@@ -1,62 +1,16 @@
 // `turbulence demo` through the built binary: it starts the exchange service itself, runs the bundled experiment
 // against it, and the service is gone afterwards — also when the demo is interrupted in the middle of a run.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type Demo, alive, demo as runDemo, journal, leftovers } from './demo-run.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(root, 'bin/turbulence.js');
 const tmp = mkdtempSync(join(tmpdir(), 'turbulence-demo-test-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Demo {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  pids: number[];
-  journals: string[];
-}
-
-/** Runs the demo from an unrelated directory (its temporary directories go under `tmp`); `onStderr` may signal it. */
-function demo(args: string[], onStderr?: (stderr: string, pid: number) => void): Promise<Demo> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--no-log-file', 'demo', ...args], {
-      cwd: tmp,
-      env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      onStderr?.(stderr, child.pid!);
-    });
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        pids: [...stderr.matchAll(/exchange service at \S+ \(pid (\d+)\)/g)].map((m) => Number(m[1])),
-        journals: [...stderr.matchAll(/journal: (\S+)/g)].map((m) => m[1]!),
-      }),
-    );
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const journal = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const demo = (args: string[], onStderr?: (stderr: string, pid: number) => void): Promise<Demo> => runDemo(tmp, args, onStderr);
 
 describe('turbulence demo (the exchange service)', () => {
   it('--variant fragile: the file moved away → 500, deviated, exit 1; the service is stopped', async () => {
@@ -83,12 +37,13 @@ describe('turbulence demo (the exchange service)', () => {
     assert.equal(j.steady_states.after.probes[0].output.headers['Retry-After'], '2');
   });
 
-  it('both (the default): fragile then resilient, the summary, exit 0; both services are stopped', async () => {
-    const r = await demo([]);
+  it('exchange (both variants): fragile then resilient, the summary, exit 0; both services are stopped', async () => {
+    const r = await demo(['exchange']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /fragile: deviated — a weakness was found\nresilient: the steady state held\n/);
     assert.equal(r.pids.length, 2);
     for (const pid of r.pids) assert.equal(alive(pid), false);
+    assert.deepEqual(leftovers(r.pid), []);
     assert.deepEqual(r.journals.map((p) => journal(p).deviated), [true, false]);
   });
 
@@ -105,13 +60,14 @@ describe('turbulence demo (the exchange service)', () => {
     assert.equal(r.pids.length, 1);
     assert.match(r.stderr, /Stopped the resilient exchange service/);
     assert.equal(alive(r.pids[0]!), false);
+    assert.deepEqual(leftovers(r.pid), []);
     assert.equal(journal(r.journals[0]!).status, 'interrupted');
   });
 
   it('an unknown system is refused before anything starts', async () => {
     const r = await demo(['nope']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /unknown demo system 'nope' \(available: exchange\)/);
+    assert.match(r.stderr, /unknown demo system 'nope' \(available: exchange, replicas\)/);
     assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('turbulence-demo-nope')), []);
   });
 });

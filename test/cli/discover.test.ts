@@ -90,6 +90,12 @@ describe('turbulence discover', () => {
       { name: 'pattern', default: null, type: 'string' },
       { name: 'port', default: null, type: 'integer' },
       { name: 'signal', default: 'SIGTERM', type: 'string' },
+      // blast radius (src/drivers/targets.ts)
+      { name: 'mode', default: 'all', type: 'string' },
+      { name: 'quantity', default: null, type: 'integer' },
+      { name: 'seed', default: null, type: 'object' },
+      { name: 'allow', default: null, type: 'list' },
+      { name: 'deny', default: null, type: 'list' },
     ]);
     const listening = doc.activities.find((a) => a.name === 'port_listening')!;
     assert.deepEqual(listening.arguments, [{ name: 'port', type: 'integer' }]);

@@ -209,8 +209,8 @@ export function normalize(o: Outcome, row: Row): Normalized {
   if (!j) return { exit: o.exit, hits: o.hits, journal: null };
   const ss = j.steady_states;
   const journal: Record<string, unknown> = {
-    // Turbulence adds `turbulence-version` after the reference's keys; everything else must be the reference's
-    keys: Object.keys(j).filter((k) => k !== 'turbulence-version'),
+    // Turbulence adds `turbulence` (the fault ledger's reverts) and `turbulence-version` after the reference's keys; everything else must be the reference's
+    keys: Object.keys(j).filter((k) => k !== 'turbulence-version' && k !== 'turbulence'),
     'chaoslib-version': kind(j['chaoslib-version']),
     platform: kind(j.platform),
     node: kind(j.node),
@@ -246,7 +246,7 @@ export function project(n: Normalized, e: Expectation): Expectation {
   if (has('during')) out.during = ss.during;
   if (has('run')) out.run = (j.run ?? []).map((r: any) => r.status);
   if (has('rollbacks')) out.rollbacks = (j.rollbacks ?? []).map((r: any) => r.name);
-  if (has('stdout')) out.stdout = (j.run ?? []).filter((r: any) => r.output && 'stdout' in r.output).map((r: any) => r.output.stdout);
+  if (has('stdout')) out.stdout = (j.run ?? []).filter((r: any) => r.output !== null && typeof r.output === 'object' && 'stdout' in r.output).map((r: any) => r.output.stdout);
   if (has('tolerances')) out.tolerances = (ss.before?.probes ?? []).map((p: any) => p.tolerance_met);
   if (has('pausesTaken')) out.pausesTaken = j.pausesTaken;
   return out;

@@ -332,10 +332,11 @@ async function runEngine(
   experiment: object,
   command = 'run',
   onStart?: (pid: number, dir: string) => void,
+  globalArgs: string[] = [],
 ): Promise<Outcome> {
   const dir = mkdtempSync(join(tmp, `${engine}-`));
   writeFileSync(join(dir, 'experiment.json'), JSON.stringify(experiment, null, 2));
-  const args = ['--no-version-check', '--no-log-file', command, ...(command === 'run' ? ['--journal-path', 'journal.json'] : []), 'experiment.json'];
+  const args = ['--no-version-check', '--no-log-file', ...globalArgs, command, ...(command === 'run' ? ['--journal-path', 'journal.json'] : []), 'experiment.json'];
   const [cmd, argv] =
     engine === 'reference'
       ? [CHAOS, args]
@@ -463,7 +464,7 @@ describe('python bridge: runs compared with the reference', () => {
     assert.ok(await eventually(() => !groupAlive(workers[0])), 'the interrupted worker or a process of its group survived');
   });
 
-  test('the chaosaddons safeguards control interrupts the run as in the reference', async () => {
+  test('the chaosaddons safeguards control interrupts the run as in the reference, bridged and native', async () => {
     const exp = experiment([py('nap', ACTIONS, 'nap', { seconds: 3 }), py('after', ACTIONS, 'noop')], {
       controls: [
         {
@@ -486,14 +487,55 @@ describe('python bridge: runs compared with the reference', () => {
       ],
       rollbacks: [py('undo', ACTIONS, 'noop')],
     });
-    const [ref, turb] = await both(exp);
+    // turbulence: the Python control through the bridge; built: the CLI, whose native control answers to that name
+    const [ref, turb, native] = await Promise.all([
+      runEngine('reference', exp),
+      runEngine('turbulence', exp),
+      runEngine('built', exp, 'run', undefined, ['--verbose']),
+    ]);
     assert.equal(ref.journal.status, 'interrupted');
-    assert.equal(turb.exit, ref.exit, turb.stderr);
-    assert.equal(turb.journal.status, ref.journal.status);
-    assert.deepEqual(turb.journal.rollbacks, ref.journal.rollbacks);
-    assert.ok(!turb.journal.run.some((r: any) => r.activity.name === 'after'), 'the method went on');
-    assert.match(turb.stderr, /CRITICAL\] Safeguard 'is-healthy' triggered the end of the experiment/);
-    assert.match(turb.stderr, /WARNING\] Received the exit signal: 20/);
+    for (const o of [turb, native]) {
+      assert.equal(o.exit, ref.exit, o.stderr);
+      assert.equal(o.journal.status, ref.journal.status);
+      assert.deepEqual(o.journal.rollbacks, ref.journal.rollbacks);
+      assert.ok(!o.journal.run.some((r: any) => r.activity.name === 'after'), 'the method went on');
+      assert.match(o.stderr, /CRITICAL\] Safeguard 'is-healthy' triggered the end of the experiment/);
+      assert.match(o.stderr, /WARNING\] Received the exit signal: 20/);
+    }
+    // where the interruption lands depends on when the signal arrives (the reference's own signal may land before
+    // or in the first action): test/differential/safeguards.test.ts pins it with a pause; here, what ran agrees
+    for (const o of [turb, native]) assert.ok(o.journal.run.every((r: any) => r.activity.name === 'nap' && !('status' in r)));
+    assert.match(native.stderr, /DEBUG\] Guardian is now terminated/);
+    assert.doesNotMatch(turb.stderr, /Guardian is now terminated/);
+  });
+
+  test('the safeguards control rejects the declarations chaosaddons rejects, in its words, bridged and native', async () => {
+    const withProbes = (probes: unknown[]) =>
+      experiment([py('noop', ACTIONS, 'noop')], {
+        controls: [{ name: 'safeguard', provider: { type: 'python', module: 'chaosaddons.controls.safeguards', arguments: { probes } } }],
+      });
+    const probe = { name: 'p', type: 'probe', tolerance: true, provider: { type: 'python', module: PROBES, func: 'healthy' } };
+    const cases = [
+      withProbes([]),
+      withProbes([{ ...probe, tolerance: undefined }]),
+      withProbes([{ ...probe, type: 'action' }]),
+      withProbes([{ ...probe, tolerance: { type: 'weird' } }]),
+      withProbes([{ ...probe, name: undefined }]),
+    ];
+    for (const exp of cases) {
+      const [ref, turb, native] = await Promise.all([
+        runEngine('reference', exp, 'validate'),
+        runEngine('turbulence', exp, 'validate'),
+        runEngine('built', exp, 'validate'),
+      ]);
+      const reason = (o: Outcome) => /ERROR\] (?:\S+: )?(.*?)(?: \(at \$[^)]*\))?$/m.exec(o.stderr)?.[1];
+      assert.equal(ref.exit, 1, ref.stderr);
+      assert.ok(reason(ref), ref.stderr);
+      for (const o of [turb, native]) {
+        assert.equal(o.exit, 1, o.stderr);
+        assert.equal(reason(o), reason(ref), o.stderr);
+      }
+    }
   });
 
   test("a Python control's hooks: same calls, same arguments, same order, same shared changes as the reference", async () => {

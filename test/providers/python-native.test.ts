@@ -437,7 +437,7 @@ print(json.dumps(out))
 
   it('the native map loads on first use and says which modules it knows', async () => {
     assert.ok(isNativeModule('os') && isNativeModule('os.path') && isNativeModule('shutil') && isNativeModule('time'));
-    assert.ok(!isNativeModule('chaosk8s.pod.actions'));
+    assert.ok(!isNativeModule('chaosaws.ec2.actions'));
     assert.equal((await findNative('os', 'rename'))?.doc, 'Rename a file or directory.');
     assert.equal(await findNative('os', 'chown'), undefined);
   });
@@ -703,13 +703,13 @@ describe('modules neither native nor importable', () => {
     process.env.PATH = join(tmp, 'no-python-here');
     delete process.env.TURBULENCE_PYTHON;
     try {
-      const k8s = activity(c('chaosk8s.pod.actions', 'terminate_pods', { label_selector: 'app=x' }));
+      const k8s = activity(c('chaosaws.ec2.actions', 'stop_instances', { instance_ids: ['i-1'] }));
       const [problem] = await provider.validate!(k8s, ['method', 0]);
-      assert.match(problem!.message, /^could not find Python module 'chaosk8s\.pod\.actions' in activity 'act' \(.*no Python interpreter found/);
+      assert.match(problem!.message, /^could not find Python module 'chaosaws\.ec2\.actions' in activity 'act' \(.*no Python interpreter found/);
       assert.deepEqual(problem!.path, ['method', 0, 'provider', 'module']);
       const err = await provider.run(k8s, { configuration: {}, secrets: {} }).catch((x) => x);
       assert.ok(err instanceof ChaosError && !(err instanceof ActivityFailed));
-      assert.match(err.message, /pip install chaostoolkit-kubernetes/);
+      assert.match(err.message, /pip install chaostoolkit-aws/);
       const [noChown] = await provider.validate!(activity(c('os', 'chown', { path: 'x', uid: 0, gid: 0 })), []);
       assert.match(noChown!.message, /^Turbulence has no native os\.chown \(in activity 'act'\), and no Python interpreter found/);
       assert.deepEqual(noChown!.path, ['provider', 'func']);

@@ -47,7 +47,8 @@ export async function discover(drivers: string[], systemInfo: boolean): Promise<
     if (!wanted.has(n.module) || n.parameters === null) continue;
     const def = findActivity(n.module, n.func);
     const activity: DiscoveredActivity = {
-      type: def?.kind ?? 'action',
+      // chaoslib lists an extension's `.probes` modules as probes and everything else as actions
+      type: def?.kind ?? (n.module.endsWith('.probes') ? 'probe' : 'action'),
       name: n.func,
       mod: n.module,
       doc: n.doc,

@@ -14,7 +14,8 @@ import type { GlobalOptions } from '../globals.ts';
 
 type Target = 'core' | 'settings' | 'extensions';
 
-const row = (name: string, value: string) => `${name.padEnd(20)}${value}\n`;
+/** A name column at least 20 wide, and always one space wider than its longest name. */
+const row = (name: string, value: string, width = 20) => `${name.padEnd(width)}${value}\n`;
 
 function out(text: string): void {
   writeStdout(text);
@@ -65,12 +66,13 @@ async function extensions(g: GlobalOptions, json: boolean): Promise<void> {
   const found = findInterpreter();
   const python = 'path' in found ? { interpreter: found.path } : { interpreter: null, missing: found.missing };
   if (json) return out(JSON.stringify({ providers, native: modules, python }, null, 2) + '\n');
+  const width = Math.max(20, ...modules.map((m) => m.module.length + 1));
   out(
     'PROVIDER TYPE\n' +
       providers.map((p) => `${p.type}\n`).join('') +
       '\n' +
-      row('NATIVE MODULE', 'FUNCTIONS') +
-      modules.map((m) => row(m.module, String(m.functions))).join('') +
+      row('NATIVE MODULE', 'FUNCTIONS', width) +
+      modules.map((m) => row(m.module, String(m.functions), width)).join('') +
       '\n' +
       row('Python bridge', python.interpreter ?? `unavailable: ${'missing' in python ? python.missing : ''}`),
   );

@@ -34,6 +34,12 @@ export interface RunCommandOptions {
   hypothesisStrategy?: string;
   hypothesisFrequency: number;
   failFast: boolean;
+  checkTargets?: boolean;
+  /** the fault ledger's state directory (--state-dir) */
+  stateDir?: string;
+  keepFaults?: boolean;
+  /** --timeout: seconds for the whole experiment */
+  timeout?: string;
 }
 
 /** A usage error, reported like click's: exit code 2. */
@@ -55,6 +61,12 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
   } catch {
     throw new ChaosError(`cannot write the journal to '${opts.journalPath}': its directory does not exist or is not writable`);
   }
+  let timeout: number | null = null;
+  if (opts.timeout !== undefined) {
+    timeout = Number(opts.timeout);
+    if (!(timeout > 0) || !Number.isFinite(timeout)) return usage(`Invalid value for '--timeout': '${opts.timeout}' is not a positive number of seconds.`);
+  }
+  const ledger = await openLedger(source, opts);
   let cliVars: Record<string, unknown>;
   try {
     cliVars = parseVars(opts.var);
@@ -88,6 +100,18 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
     }
     log.info('Experiment looks valid');
   }
+  if (opts.checkTargets) {
+    // before any fault: every driver action's target exists, may be changed by this user, within limits
+    log.info('Checking the targets of the driver activities');
+    const { checkTargets } = await import('../../drivers/check-targets.ts');
+    const { problems, warnings } = await checkTargets(experiment, { vars });
+    for (const w of locateProblems(warnings, loaded.source)) log.warning(formatProblem(w));
+    if (problems.length > 0) {
+      for (const p of locateProblems(problems, loaded.source)) log.error(formatProblem(p));
+      log.error('Nothing was run: the targets above are not ready');
+      return 1;
+    }
+  }
 
   experiment.dry = opts.dry ?? null;
   const strategies = resolveStrategies(settings.runtime, experiment, {
@@ -108,6 +132,8 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
       controls,
       vars,
       events,
+      ledger,
+      timeout,
     });
   } catch (err) {
     if (err instanceof InvalidExperiment) {
@@ -135,4 +161,20 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
   else await notify(settings, 'run-failed', journal);
   if (journal.deviated) await notify(settings, 'run-deviated', journal);
   return failed || journal.deviated ? 1 : 0;
+}
+
+/**
+ * The run's fault ledger (written only once a native driver applies a fault). Warns first when runs that are over
+ * left faults that were never reverted.
+ */
+async function openLedger(source: string, opts: RunCommandOptions) {
+  const { stateDir } = await import('../../ledger/store.ts');
+  const { RunLedger } = await import('../../ledger/run-ledger.ts');
+  const { abandonedFaults } = await import('../../ledger/recover.ts');
+  const dir = stateDir(opts.stateDir);
+  // the drivers keep their backups there too
+  if (opts.stateDir) process.env.TURBULENCE_STATE_DIR = dir;
+  const left = abandonedFaults(dir).length;
+  if (left > 0) log.warning(`${left} fault(s) from earlier runs were never reverted: turbulence recover${opts.stateDir ? ` --state-dir ${dir}` : ''}`);
+  return new RunLedger({ stateDir: dir, keepFaults: Boolean(opts.keepFaults), source: /^https?:/i.test(source) ? source : resolve(source) });
 }

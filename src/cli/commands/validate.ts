@@ -3,13 +3,18 @@
 import { ChaosError, InvalidExperiment, formatPath, formatProblem, type Problem } from '../../errors.ts';
 import { loadExperiment, locateProblems } from '../../experiment/load.ts';
 import { validateExperiment } from '../../experiment/validate.ts';
+import type { Experiment } from '../../experiment/types.ts';
 import { log, writeStdout } from '../../log.ts';
 import type { FlowEvent } from '../../notifications/notify.ts';
 import { usePythonSettings } from '../../providers/python/interpreter.ts';
 import { type Settings, loadSettings, settingsPath } from '../../settings/settings.ts';
 import type { GlobalOptions } from '../globals.ts';
 
-export async function validateCommand(g: GlobalOptions, source: string, opts: { verifyTls: boolean; json: boolean }): Promise<number> {
+export async function validateCommand(
+  g: GlobalOptions,
+  source: string,
+  opts: { verifyTls: boolean; json: boolean; checkTargets?: boolean },
+): Promise<number> {
   let problems: Problem[];
   let warnings: Problem[] = [];
   try {
@@ -24,6 +29,13 @@ export async function validateCommand(g: GlobalOptions, source: string, opts: { 
     const result = await validateExperiment(loaded.experiment);
     problems = locateProblems(result.problems, loaded.source);
     warnings = locateProblems([...loaded.warnings, ...result.warnings], loaded.source);
+    if (!problems.length && opts.checkTargets) {
+      log.info('Checking the targets of the driver activities');
+      const { checkTargets } = await import('../../drivers/check-targets.ts');
+      const found = await checkTargets(loaded.experiment as Experiment);
+      problems = locateProblems(found.problems, loaded.source);
+      warnings.push(...locateProblems(found.warnings, loaded.source));
+    }
     if (problems.length) await notify('validate-failed', loaded.experiment, new InvalidExperiment(problems));
     else await notify('validate-completed', loaded.experiment);
   } catch (err) {

@@ -3,8 +3,9 @@
 import { type Stats, chmodSync, closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { ActivityFailed } from '../../errors.ts';
 import { bool, int, str, union } from '../../experiment/schema/vocabulary.ts';
-import type { DriverActivity, UndoCall } from '../define.ts';
+import { type DriverActivity, TargetProblem, type UndoCall } from '../define.ts';
 import { backup, fsMessage, restore } from './backup.ts';
+import { chmodable, movable, regular, removable, rewritable, writableDir } from './preflight.ts';
 
 export const MODULE = 'turbulence.file';
 
@@ -28,6 +29,9 @@ function regularFile(p: string): Stats {
   return st;
 }
 
+/** What the fault ledger's intent chose before the fault (see ledger.ts). */
+type Planned = { backup?: string } | undefined;
+
 const restoreCall = (r: unknown): UndoCall => {
   const { path: p, backup: b } = r as { path: string; backup: string };
   return { module: MODULE, func: 'restore_file', arguments: { backup: b, path: p } };
@@ -47,11 +51,11 @@ function move(src: string, dst: string, overwrite: boolean): { src: string; dst:
   return { src, dst };
 }
 
-function corrupt(p: string, offset: number, count: number): { path: string; backup: string; offset: number; bytes: number } {
+function corrupt(p: string, offset: number, count: number, to?: string): { path: string; backup: string; offset: number; bytes: number } {
   const size = regularFile(p).size;
   if (count > MAX_CORRUPT) throw new ActivityFailed(`cannot corrupt more than ${MAX_CORRUPT} bytes at once (asked ${count})`);
   if (offset + count > size) throw new ActivityFailed(`cannot corrupt ${count} bytes at offset ${offset} of ${p}: the file has ${size} bytes`);
-  const saved = backup(p);
+  const saved = backup(p, to);
   const fd = openSync(p, 'r+');
   try {
     const buf = Buffer.alloc(count);
@@ -82,6 +86,7 @@ export const actions: DriverActivity[] = [
       { name: 'overwrite', schema: bool(), default: false },
     ],
     returns: 'mapping',
+    preflight: (a) => movable(a.src as string, a.dst as string, a.overwrite as boolean),
     run: (a) => move(a.src as string, a.dst as string, a.overwrite as boolean),
     undo: (_, r) => {
       const { src, dst } = r as { src: string; dst: string };
@@ -94,10 +99,11 @@ export const actions: DriverActivity[] = [
     doc: 'Delete a file after backing it up; undone by restoring the backup.',
     arguments: [{ name: 'path', schema: path }],
     returns: 'mapping',
-    run: (a) => {
+    preflight: (a) => removable(a.path as string),
+    run: (a, _, plan) => {
       const p = a.path as string;
       regularFile(p);
-      const saved = backup(p);
+      const saved = backup(p, (plan as Planned)?.backup);
       unlinkSync(p);
       return { path: p, backup: saved };
     },
@@ -112,10 +118,11 @@ export const actions: DriverActivity[] = [
       { name: 'size', schema: int({ minimum: 0 }), default: 0 },
     ],
     returns: 'mapping',
-    run: (a) => {
+    preflight: (a) => rewritable(a.path as string),
+    run: (a, _, plan) => {
       const p = a.path as string;
       regularFile(p);
-      const saved = backup(p);
+      const saved = backup(p, (plan as Planned)?.backup);
       truncateSync(p, a.size as number);
       return { path: p, backup: saved };
     },
@@ -131,7 +138,17 @@ export const actions: DriverActivity[] = [
       { name: 'bytes', schema: int({ minimum: 1 }), default: 1 },
     ],
     returns: 'mapping',
-    run: (a) => corrupt(a.path as string, a.offset as number, a.bytes as number),
+    preflight: (a) => {
+      const count = a.bytes as number;
+      const offset = a.offset as number;
+      if (count > MAX_CORRUPT) throw new TargetProblem(`cannot corrupt more than ${MAX_CORRUPT} bytes at once (asked ${count})`, 'limit', 'bytes');
+      rewritable(a.path as string);
+      const size = regular(a.path as string, 'path').size;
+      if (offset + count > size) {
+        throw new TargetProblem(`cannot corrupt ${count} bytes at offset ${offset} of ${a.path}: the file has ${size} bytes`, 'limit', 'offset');
+      }
+    },
+    run: (a, _, plan) => corrupt(a.path as string, a.offset as number, a.bytes as number, (plan as Planned)?.backup),
     undo: (_, r) => restoreCall(r),
   },
   {
@@ -143,6 +160,7 @@ export const actions: DriverActivity[] = [
       { name: 'mode', schema: mode },
     ],
     returns: 'mapping',
+    preflight: (a) => chmodable(a.path as string),
     run: (a) => {
       const p = a.path as string;
       let previous: number;
@@ -168,6 +186,10 @@ export const actions: DriverActivity[] = [
       { name: 'path', schema: path },
     ],
     returns: 'string',
+    preflight: (a) => {
+      writableDir(a.path as string, 'path');
+      regular(a.backup as string, 'backup');
+    },
     run: (a) => {
       regularFile(a.backup as string);
       restore(a.backup as string, a.path as string);

@@ -104,6 +104,13 @@ function ownsSocket(pid: number, inodes: Set<string>): boolean {
   return false;
 }
 
+/** A process as a target list shows it: its pid, executable name and command line ('' once it is gone). */
+export function describeProcess(pid: number): { pid: number; name: string; cmdline: string } {
+  const argv = (read(`/proc/${pid}/cmdline`) ?? '').split('\0');
+  if (argv.at(-1) === '') argv.pop();
+  return { pid, name: (read(`/proc/${pid}/comm`) ?? '').trim(), cmdline: argv.join(' ') };
+}
+
 /** The live processes matching every given criterion, except pid 1, Turbulence and its process group. */
 export function findProcesses(s: Selector): number[] {
   let regex: RegExp | null = null;

@@ -66,7 +66,12 @@ function build(): Node {
   const activities = (what: string) => arr(activityOrRef, { typeMessage: `${what} must be a list of activities` });
 
   const toleranceProbe = obj(
-    { ...activityProperties(true), tolerance: opt(any()) },
+    {
+      ...activityProperties(true),
+      tolerance: opt(any()),
+      // chaoslib validates a probe tolerance as an activity: a `ref` there must be a non-empty string too
+      ref: opt(str({ minLength: 1, typeMessage: REF_MESSAGE, formatMessage: REF_MESSAGE }), { nullable: true, description: 'Ignored.' }),
+    },
     {
       ...ACTIVITY,
       id: 'toleranceProbe',

@@ -4,7 +4,7 @@ import type { Json } from '../types.ts';
 import { checkDocument } from './check.ts';
 import type { Condition, Node, Property } from './vocabulary.ts';
 
-type Schema = { [key: string]: Json } | boolean;
+export type Schema = { [key: string]: Json } | boolean;
 
 export const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -21,6 +21,11 @@ export function toJsonSchema(root: Node, meta: { $id?: string; title?: string; d
     out.$defs = Object.fromEntries(Object.keys(defs).sort().map((k) => [k, defs[k] as Json]));
   }
   return out;
+}
+
+/** A node's schema inside a document assembled elsewhere, whose $defs collect into `defs`. */
+export function toJsonSchemaFragment(node: Node, defs: Record<string, Schema>): Schema {
+  return emit(node, defs);
 }
 
 function annotations(node: Node): { [key: string]: Json } {

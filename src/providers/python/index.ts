@@ -11,6 +11,8 @@ import { findNative, isNativeModule, registerNativeModules, runNative, validateN
 import { installHint } from './packages.ts';
 // the native drivers (turbulence.process, turbulence.file...), registered by name and loaded on first use
 import '../../drivers/index.ts';
+// the native controls (turbulence.safeguards, and chaosaddons' modules under their Python names)
+import '../../controls/index.ts';
 
 registerNativeModules(['os', 'os.path', 'shutil', 'time'], () => import('./stdlib.ts'));
 

@@ -1,0 +1,28 @@
+// The python module names the Kubernetes and Istio drivers answer to, without loading them.
+export const CHAOSK8S_MODULES = [
+  'chaosk8s.pod.actions',
+  'chaosk8s.pod.probes',
+  'chaosk8s.deployment.actions',
+  'chaosk8s.deployment.probes',
+  'chaosk8s.statefulset.actions',
+  'chaosk8s.statefulset.probes',
+  'chaosk8s.daemonset.actions',
+  'chaosk8s.daemonset.probes',
+  'chaosk8s.replicaset.actions',
+  'chaosk8s.node.actions',
+  'chaosk8s.node.probes',
+  'chaosk8s.service.actions',
+  'chaosk8s.service.probes',
+  'chaosk8s.networking.actions',
+  'chaosk8s.networking.probes',
+  'chaosk8s.namespace.actions',
+  'chaosk8s.namespace.probes',
+  'chaosk8s.secret.actions',
+  'chaosk8s.secret.probes',
+  'chaosk8s.event.probes',
+  'chaosk8s.crd.actions',
+  'chaosk8s.crd.probes',
+  'chaosk8s.actions',
+  'chaosk8s.probes',
+];
+export const CHAOSISTIO_MODULES = ['chaosistio.fault.actions', 'chaosistio.fault.probes'];

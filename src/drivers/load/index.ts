@@ -1,0 +1,5 @@
+// The load driver, loaded on first use of turbulence.load.
+import { defineDriver } from '../define.ts';
+import { MODULE, actions } from './actions.ts';
+
+defineDriver(MODULE, actions);

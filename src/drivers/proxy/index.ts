@@ -1,0 +1,9 @@
+// The proxy driver, loaded on first use of turbulence.proxy.
+import { defineDriver } from '../define.ts';
+import { MODULE, actions } from './actions.ts';
+import { intents } from './ledger.ts';
+import { serverActions } from './server.ts';
+import { withTargets } from '../targets.ts';
+import { targets } from './targets.ts';
+
+defineDriver(MODULE, withTargets([...serverActions, ...actions].map((a) => (intents[a.name] ? { ...a, intent: intents[a.name] } : a)), targets));
