@@ -3,8 +3,9 @@
 // against no proxy at all, in one run on 127.0.0.1.
 //
 // Usage (from the repository root, after `npm run build` and scripts/setup-test-peers.sh):
-//   node bench/proxy.mjs [--quick] [--profile DIR]
+//   node bench/proxy.mjs [--quick] [--profile DIR] [--no-load]
 //     --quick        shorter runs (smoke test of the bench itself)
+//     --no-load      skip the load generator's comparison with wrk and autocannon (bench/load.mjs), run at the end
 //     --profile DIR  run Turbulence's proxy under `node --cpu-prof --cpu-prof-dir=DIR` (open the .cpuprofile in
 //                    Chrome DevTools or speedscope)
 //
@@ -341,4 +342,11 @@ await Promise.all(children.filter((c) => c.exitCode === null).map((c) => {
   return exited;
 }));
 if (profileDir) console.log(`CPU profile written to ${profileDir}`);
+
+// The issue's figures come from one run: the load generator against wrk and autocannon follows (bench/load.mjs).
+if (!args.includes('--no-load')) {
+  console.log('\nload generator (bench/load.mjs):');
+  const load = spawnSync(process.execPath, [join(ROOT, 'bench/load.mjs'), ...(quick ? ['--duration', '2', '--rounds', '1'] : [])], { stdio: 'inherit' });
+  if (load.status !== 0) process.exit(1);
+}
 process.exit(0);

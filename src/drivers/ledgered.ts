@@ -2,17 +2,19 @@
 // and a rollback that calls the undo of an outstanding fault marks that fault reverted. Outside a run's ledger scope
 // (discovery, tests, embedders without a ledger) the action simply runs.
 import type { Json } from '../experiment/types.ts';
-import { ledgerScope } from '../ledger/scope.ts';
 import type { NativeContext } from '../providers/python/native.ts';
 import type { DefinedActivity, UndoCall } from './define.ts';
 
+/** What the wrapper needs of an activity (drivers' definitions, and natives that keep their own signatures). */
+export type LedgeredAction = Pick<DefinedActivity, 'module' | 'name' | 'kind' | 'run' | 'intent' | 'undo'>;
+
 export async function runLedgered(
-  def: DefinedActivity,
+  def: LedgeredAction,
   args: Record<string, unknown>,
   ctx: NativeContext,
   normalize: (call: UndoCall) => UndoCall,
 ): Promise<unknown> {
-  const scope = ledgerScope();
+  const scope = ctx.ledger;
   if (!scope || def.kind !== 'action') return def.run(args, ctx);
   const { ledger } = scope;
   const call = normalize({ module: def.module, func: def.name, arguments: args as Record<string, Json> });

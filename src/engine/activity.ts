@@ -10,7 +10,8 @@ import type { DryTargets } from '../drivers/check-targets.ts';
 import type { RunContext } from './context.ts';
 import type { Phase } from './events.ts';
 import { Interrupted } from './interruption.ts';
-import { inActivityScope } from './ledger-hook.ts';
+import { activityScope } from './ledger-hook.ts';
+import type { LedgerScope } from '../ledger/scope.ts';
 import { activityTimeout, withTimeout } from './activity-timeout.ts';
 
 /** An error that is not an activity failure: the run aborts (method) or the runner gives up (hypothesis, rollbacks). */
@@ -70,7 +71,7 @@ export async function executeActivity(ctx: RunContext, item: ActivityOrRef, opts
     try {
       events.emit('activityStarted', opts.phase, activity, Boolean(opts.background));
       let result: unknown = null;
-      if (!isDry) result = await inActivityScope(ctx, item, opts.phase, activity, () => runInterruptible(ctx, activity, signal(), wait));
+      if (!isDry) result = await runInterruptible(ctx, activity, signal(), wait, activityScope(ctx, item, opts.phase, activity));
       else {
         log.debug(`Activity ${activity.name} is in dry mode`);
         if (activity.type === 'action') wouldHit = await dryTargetsOf(ctx, activity);
@@ -125,9 +126,10 @@ async function runInterruptible(
   activity: Activity,
   signal: AbortSignal,
   wait: <T>(p: Promise<T>) => Promise<T>,
+  ledger?: LedgerScope,
 ): Promise<unknown> {
   const timeout = activityTimeout(activity);
-  const call = timeout === null ? runProvider(ctx, activity, signal) : withTimeout(timeout, signal, (s) => runProvider(ctx, activity, s));
+  const call = timeout === null ? runProvider(ctx, activity, signal, ledger) : withTimeout(timeout, signal, (s) => runProvider(ctx, activity, s, ledger));
   try {
     return await wait(call);
   } catch (err) {
@@ -144,11 +146,11 @@ async function runInterruptible(
 }
 
 /** Runs the activity's provider; also used by dynamic configuration and probe tolerances (no record, no controls). */
-export async function runProvider(ctx: Pick<RunContext, 'configuration' | 'secrets'>, activity: Activity, signal?: AbortSignal) {
+export async function runProvider(ctx: Pick<RunContext, 'configuration' | 'secrets'>, activity: Activity, signal?: AbortSignal, ledger?: LedgerScope) {
   const type = activity.provider?.type;
   const provider = type ? getProvider(type) : undefined;
   if (!provider) throw new UnexpectedRunError(`unknown provider type '${type}' in activity '${activity.name}'`);
-  return provider.run(activity, { configuration: ctx.configuration, secrets: ctx.secrets, signal });
+  return provider.run(activity, { configuration: ctx.configuration, secrets: ctx.secrets, signal, ledger });
 }
 
 function preview(v: unknown): string {

@@ -255,18 +255,23 @@ export async function runRevert(revert: Call | null): Promise<RevertOutcome> {
 function watchSignals(count: number): { abandoned: boolean; stop(): void } {
   const state = { abandoned: false, stop: () => {} };
   let seen = 0;
-  let asking = false;
+  // the open question, closed when the undo ends before it is answered (else stdin would hold the process)
+  let question: ReturnType<typeof createInterface> | null = null;
+  const abandon = () => {
+    state.abandoned = true;
+    log.warning('Abandoning the undo: the faults not yet reverted stay (run turbulence recover)');
+  };
   const onSignal = () => {
     seen++;
     const tty = process.stdin.isTTY && process.stderr.isTTY;
-    if (tty && !asking && seen === 1) {
-      asking = true;
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
+    if (tty && !question && seen === 1) {
+      const rl = (question = createInterface({ input: process.stdin, output: process.stderr }));
       rl.question(`\nStill reverting ${count} fault(s). Abandon the undo? The faults stay (turbulence recover reverts them later) [y/N] `, (answer) => {
         rl.close();
-        asking = false;
-        if (/^y(es)?$/i.test(answer.trim())) state.abandoned = true;
-        else log.info('Going on with the undo');
+        question = null;
+        if (/^y(es)?$/i.test(answer.trim())) abandon();
+        // an answer typed on the terminal gets its reply there (the live view keeps INFO lines off it)
+        else process.stderr.write('Going on with the undo (a signal now abandons it)\n');
       });
       return;
     }
@@ -274,14 +279,18 @@ function watchSignals(count: number): { abandoned: boolean; stop(): void } {
       log.warning('Reverting the outstanding faults first; send the signal again to abandon them (turbulence recover reverts them later)');
       return;
     }
-    state.abandoned = true;
-    log.warning('Abandoning the undo: the faults not yet reverted stay (run turbulence recover)');
+    if (!state.abandoned) abandon();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   state.stop = () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (question) {
+      question.close();
+      question = null;
+      process.stderr.write('\nThe undo is complete: nothing left to abandon\n');
+    }
   };
   return state;
 }

@@ -1,6 +1,5 @@
-// Which run ledger, activity and JSON path a native driver call belongs to: set by the engine around each activity,
-// read by the driver wrapper (define.ts), so neither imports the other.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Which run ledger, activity and JSON path a native driver call belongs to: made by the engine for each python
+// activity and handed down with the provider context to the driver wrapper (ledgered.ts), so neither imports the other.
 import type { RunLedger } from './run-ledger.ts';
 
 export interface LedgerScope {
@@ -10,14 +9,4 @@ export interface LedgerScope {
   path: string | null;
   /** a rollback reverts: its actions are never recorded as faults of their own */
   rollback: boolean;
-}
-
-const storage = new AsyncLocalStorage<LedgerScope>();
-
-export function inLedgerScope<T>(scope: LedgerScope, fn: () => T): T {
-  return storage.run(scope, fn);
-}
-
-export function ledgerScope(): LedgerScope | undefined {
-  return storage.getStore();
 }

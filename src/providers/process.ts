@@ -6,7 +6,7 @@ import { ActivityFailed, ChaosError } from '../errors.ts';
 import { isPlainObject, pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../python/values.ts';
 import { substitute } from '../experiment/substitute.ts';
 import type { Activity, ProcessProvider } from '../experiment/types.ts';
-import { log } from '../log.ts';
+import { isLogged, log } from '../log.ts';
 import { abortReason } from './abort.ts';
 import { decodeGuess } from './charset.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from './registry.ts';
@@ -129,7 +129,8 @@ async function runProcess(activity: Activity, ctx: ProviderContext): Promise<Pro
     // The reference crashes here (a TypeError), which aborts the run instead of failing the activity.
     if (path === null) throw new ChaosError(`process activity '${activity.name}': path '${String(provider.path)}' cannot be found`);
     file = path;
-    log.debug(`Running: ${pythonRepr([path, ...argv])}`);
+    // the repr of the argv costs a few µs per spawn: only built when the line goes somewhere
+    if (isLogged('debug')) log.debug(`Running: ${pythonRepr([path, ...argv])}`);
   }
 
   // node:child_process is loaded on first use: `turbulence validate` must start fast and never spawns.

@@ -1,6 +1,7 @@
 // Provider types (`http`, `process`, `python`) register here; the engine and the validator look them up by name
 // and never import one directly.
 import type { Problem } from '../errors.ts';
+import type { LedgerScope } from '../ledger/scope.ts';
 import type { Activity, Configuration, JsonPath, Secrets } from '../experiment/types.ts';
 
 export interface ProviderContext {
@@ -8,6 +9,8 @@ export interface ProviderContext {
   secrets: Secrets;
   /** aborted when the run is interrupted; providers stop their work (kill the child, drop the request) */
   signal?: AbortSignal;
+  /** the run's fault ledger for this activity (python activities of a run), handed on to native driver calls */
+  ledger?: LedgerScope;
 }
 
 export interface ProviderType {

@@ -9,7 +9,6 @@ import { defineDriver } from '../../src/drivers/define.ts';
 import { RunLedger } from '../../src/ledger/run-ledger.ts';
 import { changed, registerReverts, unchanged } from '../../src/ledger/reverts.ts';
 import { readLedger } from '../../src/ledger/recover.ts';
-import { inLedgerScope } from '../../src/ledger/scope.ts';
 import { LedgerFile, ledgerDir, listRunFiles, readRecords } from '../../src/ledger/store.ts';
 import { findNative } from '../../src/providers/python/native.ts';
 
@@ -65,9 +64,8 @@ registerReverts('test.ledger', {
 
 async function call(ledger: RunLedger, func: string, args: Record<string, unknown>, scope: { activity?: string; rollback?: boolean } = {}) {
   const def = (await findNative('test.ledger', func))!;
-  return inLedgerScope({ ledger, activity: scope.activity ?? func, path: 'method[0]', rollback: scope.rollback ?? false }, () =>
-    def.run({ fail: false, ...args }, { configuration: {}, secrets: {} }),
-  );
+  const ledgerScope = { ledger, activity: scope.activity ?? func, path: 'method[0]', rollback: scope.rollback ?? false };
+  return def.run({ fail: false, ...args }, { configuration: {}, secrets: {}, ledger: ledgerScope });
 }
 
 describe('the fault ledger', () => {

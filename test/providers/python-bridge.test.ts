@@ -186,6 +186,47 @@ describe('python bridge: activities', () => {
     assert.notEqual(await b.run(activity(PROBES, 'worker_pid'), ctx), pid);
   });
 
+  test('aborting a signal abandons only the calls made under it, not those of other signals nor later calls', async () => {
+    const b = bridge();
+    const first = new AbortController();
+    const pid = (await b.run(activity(PROBES, 'worker_pid'), { ...ctx, signal: first.signal })) as number;
+    // a signal whose calls are all answered: aborting it later touches nothing
+    const other = new AbortController();
+    const rest = b.run(activity(ACTIONS, 'nap', { seconds: 0.3 }), { ...ctx, signal: other.signal });
+    first.abort(new Interrupted('SIGINT', 'late'));
+    assert.equal(await rest, 'rested');
+    assert.equal(await b.run(activity(PROBES, 'worker_pid'), { ...ctx, signal: other.signal }), pid);
+    // two calls in flight under different signals: only the aborted one is abandoned, the other gets its answer
+    const marker = join(tmp, 'nap-shared');
+    const main = new AbortController();
+    const long = b.run(activity(ACTIONS, 'nap', { seconds: 30, marker }), { ...ctx, signal: main.signal });
+    await waitForFile(marker);
+    const short = b.run(activity(ACTIONS, 'nap', { seconds: 0.5 }), { ...ctx, signal: other.signal });
+    const reason = new Interrupted('SIGINT', 'Received a termination signal (Ctrl-C)...');
+    main.abort(reason);
+    await assert.rejects(long, (err) => err === reason);
+    assert.equal(await short, 'rested');
+    assert.ok(await eventually(() => !groupAlive(pid)), 'the retired worker outlived its last call');
+  });
+
+  test('workers crashing one after another under one signal leave no listener behind (Node warns past 10)', async () => {
+    const b = bridge();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const signal = new AbortController().signal;
+      for (let i = 0; i < 12; i++) {
+        await assert.rejects(b.run(activity(ACTIONS, 'crash', { code: 3 }), { ...ctx, signal }), ActivityFailed);
+      }
+      assert.equal(await b.run(activity(PROBES, 'add', { a: 1, b: 1 }), { ...ctx, signal }), 2);
+      await sleep(50); // warnings are emitted on the next tick
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('SIGTERM reaches a Python call as the reference raises it there: ActivityFailed(InterruptExecution)', async () => {
     const b = bridge();
     const marker = join(tmp, 'nap-term');

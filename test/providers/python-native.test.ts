@@ -672,7 +672,7 @@ describe('configuration and secrets parameters, substitution and exceptions, as 
     let seen: unknown;
     registerNative({ module: M, func: 'ctx', doc: '', parameters: [P('secrets', { required: false, default: null })], run: (_, ctx) => (seen = ctx) && null });
     await ours(e('ctx', {}, { scopes: ['s1', 's2'] }));
-    assert.deepEqual(seen, { configuration, secrets: { token: 't1', shared: 'from s2', key: 'k2' }, signal: undefined });
+    assert.deepEqual(seen, { configuration, secrets: { token: 't1', shared: 'from s2', key: 'k2' }, signal: undefined, ledger: undefined });
     await ours(e('ctx', {}));
     assert.deepEqual((seen as { secrets: unknown }).secrets, {});
   });

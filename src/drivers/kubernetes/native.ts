@@ -10,7 +10,7 @@ import { connect } from './client.ts';
 import { deletePod } from './chaosk8s/pod.ts';
 import { listPods } from './chaosk8s/select.ts';
 import { get, nameOf } from './chaosk8s/common.ts';
-import { DEPLOYMENT, currentReplicas, patchWorkload } from './chaosk8s/workload.ts';
+import { DEPLOYMENT, currentReplicas, patchWorkload, replicasBefore } from './chaosk8s/workload.ts';
 
 const MODULE = 'turbulence.kubernetes';
 const ns = { name: 'ns', schema: str({ minLength: 1, description: 'the namespace' }), default: 'default' };
@@ -59,9 +59,15 @@ const activities: DriverActivity[] = [
     doc: 'Sets the replicas of a deployment; the undo scales it back to the replicas it had.',
     arguments: [{ name: 'name', schema: str({ minLength: 1 }) }, { name: 'replicas', schema: int({ minimum: 0 }) }, ns, auth],
     returns: 'integer',
-    run: async (a) => {
+    // the replicas read before scaling: the fault ledger's revert scales back to them
+    intent: async (a) => {
+      const before = await currentReplicas(await connect((a.auth as Record<string, unknown> | null) ?? null), DEPLOYMENT, a.name, a.ns);
+      if (before === null || before === a.replicas) return null;
+      return { revert: { module: MODULE, func: 'scale_deployment', arguments: { name: a.name as string, replicas: before, ns: a.ns as string, auth: null } }, plan: { before } };
+    },
+    run: async (a, _ctx, plan) => {
       const api = await connect((a.auth as Record<string, unknown> | null) ?? null);
-      const before = await currentReplicas(api, DEPLOYMENT, a.name, a.ns);
+      const before = await replicasBefore(api, DEPLOYMENT, a, plan);
       if (before === null) throw new ActivityFailed(`deployment '${String(a.name)}' not found in namespace '${String(a.ns)}'`);
       await patchWorkload(api, DEPLOYMENT, a.name, a.ns, { spec: { replicas: a.replicas } }, (e) => `failed to scale '${String(a.name)}': ${e.reason}`);
       return before;

@@ -15,7 +15,7 @@ type IntentFn = NonNullable<DriverActivity['intent']>;
 const revert = (func: string, args: Record<string, unknown>) => ({ revert: { module: MODULE, func, arguments: args as Record<string, Json> } });
 
 /** GET that answers null for a 404. */
-async function read(api: string, path: string): Promise<Record<string, unknown> | null> {
+export async function read(api: string, path: string): Promise<Record<string, unknown> | null> {
   const res = await apiRequest('GET', `${api}${path}`);
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET ${api}${path} failed with ${res.status}: ${res.text.trim().slice(0, 200)}`);
@@ -95,6 +95,16 @@ registerReverts(MODULE, {
     if (await read(a.api_url as string, proxyPath(a.name))) return unchanged(`proxy ${a.name} exists`);
     await call(a.api_url as string, 'POST', '/proxies', { name: a.name, listen: a.listen, upstream: a.upstream, enabled: a.enabled });
     return changed(`created proxy ${a.name} again`);
+  },
+  /** The fields a modification changed (listen, upstream, enabled: those given) back to what they were. */
+  restore_proxy: async (a) => {
+    const p = await read(a.api_url as string, proxyPath(a.name));
+    if (!p) return unchanged(`no proxy ${a.name}`);
+    const before = a.fields as Record<string, unknown>;
+    const differ = Object.fromEntries(Object.entries(before).filter(([k, v]) => p[k] !== v));
+    if (Object.keys(differ).length === 0) return unchanged(`proxy ${a.name} has its ${Object.keys(before).join(', ')} as before`);
+    await call(a.api_url as string, 'POST', proxyPath(a.name), differ);
+    return changed(`set ${Object.keys(differ).join(', ')} of proxy ${a.name} back`);
   },
   set_enabled: async (a) => {
     const p = await read(a.api_url as string, proxyPath(a.name));

@@ -2,7 +2,7 @@
 // PATH or the built-in stressor otherwise. Each action waits for its duration unless `wait` is false, and is undone
 // by stopping its stressor (`stop_stress`, which users may call too).
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityFailed } from '../../errors.ts';
@@ -14,6 +14,8 @@ import { MAX_IO_BYTES, MAX_IO_WORKERS, atMost, checkDisk, checkMemory, durationN
 import { type Engine, type StressSpec, largestRss, launch, running, stopStressor } from './stressor.ts';
 
 export const MODULE = 'turbulence.stress';
+/** stress_io's scratch directories: <path>/turbulence-stress-io-XXXXXX */
+export const IO_DIR_PREFIX = 'turbulence-stress-io-';
 
 const common: DriverArgument[] = [
   { name: 'duration', schema: durationNode, default: 60 },
@@ -183,7 +185,10 @@ export const actions: DriverActivity[] = [
       checkDisk(where, bytes * workers);
       let dir: string;
       try {
-        dir = mkdtempSync(join(where, 'turbulence-stress-io-'));
+        // the fault ledger's intent chose the name (its revert removes the directory should the stressor be killed)
+        const planned = (plan as { dir?: string } | undefined)?.dir;
+        if (planned) mkdirSync((dir = planned), { mode: 0o700 });
+        else dir = mkdtempSync(join(where, IO_DIR_PREFIX));
       } catch (err) {
         throw new ActivityFailed(`cannot create a temporary directory under ${where}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }

@@ -109,32 +109,41 @@ class Bridge implements PythonBridge {
     return (reply.problems as { message: string; at: JsonPath }[]).map((p) => ({ message: p.message, path: at(...p.at) }));
   }
 
-  async run(activity: Activity, ctx: ProviderContext): Promise<unknown> {
+  /** Not async: one promise between the worker's answer and the caller (see `send`). */
+  run(activity: Activity, ctx: ProviderContext): Promise<unknown> {
     const p = activity.provider as PythonProvider;
     const { configuration, secrets, signal } = ctx;
-    let args = p.arguments ?? {};
-    // as chaoslib: no substitution at all without configuration or secrets (so `$$` stays `$$`)
-    if (Object.keys(configuration).length || Object.keys(secrets).length) args = substitute(args, configuration, secrets);
     const key = `${p.module}\0${p.func}`;
-    const wants = this.wants.get(key);
-    const message: Record<string, unknown> = { op: 'run', module: p.module, func: p.func, arguments: args };
-    if (!wants || wants.configuration) message.configuration = configuration;
-    if ('secrets' in p && (!wants || wants.secrets)) message.secrets = listedScopes(secrets, p.secrets);
-
-    let reply: Reply;
+    const message: Record<string, unknown> = { op: 'run', module: p.module, func: p.func };
     try {
-      reply = await this.request(message, `running ${p.module}.${p.func}`, signal);
+      let args = p.arguments ?? {};
+      // as chaoslib: no substitution at all without configuration or secrets (so `$$` stays `$$`)
+      if (Object.keys(configuration).length || Object.keys(secrets).length) args = substitute(args, configuration, secrets);
+      message.arguments = args;
+      const wants = this.wants.get(key);
+      if (!wants || wants.configuration) message.configuration = configuration;
+      if ('secrets' in p && (!wants || wants.secrets)) message.secrets = listedScopes(secrets, p.secrets);
     } catch (err) {
-      // a crash while running the function is that activity's failure; an interpreter that cannot start is not
-      if (err instanceof WorkerGone) throw err.unusable ? new ChaosError(err.message) : new ActivityFailed(err.message);
-      throw asActivityOutcome(err);
+      return Promise.reject(err);
     }
-    if (Array.isArray(reply.wants)) {
-      this.wants.set(key, { configuration: reply.wants.includes('configuration'), secrets: reply.wants.includes('secrets') });
-    }
-    if ('value' in reply) return reply.value;
-    if (typeof reply.error === 'string') throw new ActivityFailed(reply.error);
-    throw baseException(reply);
+    return this.send(message, signal).then(
+      (reply) => {
+        if (Array.isArray(reply.wants)) {
+          this.wants.set(key, { configuration: reply.wants.includes('configuration'), secrets: reply.wants.includes('secrets') });
+        }
+        if ('value' in reply) return reply.value;
+        if (typeof reply.error === 'string') throw new ActivityFailed(reply.error);
+        throw baseException(reply);
+      },
+      (err) => {
+        // a crash while running the function is that activity's failure; an interpreter that cannot start is not
+        if (err instanceof WorkerGone) {
+          const message = `${err.message} while running ${p.module}.${p.func}`;
+          throw err.unusable ? new ChaosError(message) : new ActivityFailed(message);
+        }
+        throw asActivityOutcome(err);
+      },
+    );
   }
 
   async loadControl(module: string): Promise<ControlModule | null> {
@@ -207,17 +216,27 @@ class Bridge implements PythonBridge {
     throw baseException(reply);
   }
 
-  private async request(message: Record<string, unknown>, doing: string, signal?: AbortSignal): Promise<Reply> {
-    if (!this.worker || this.worker.gone || this.worker.retiring) {
-      this.worker = new PythonWorker(this.interpreter);
-      this.wants.clear();
-      this.validated.clear();
-    }
+  /** A request; a WorkerGone says what was being done. */
+  private request(message: Record<string, unknown>, doing: string, signal?: AbortSignal): Promise<Reply> {
+    return this.send(message, signal).catch((err) => {
+      throw err instanceof WorkerGone ? new WorkerGone(`${err.message} while ${doing}`, err.unusable) : err;
+    });
+  }
+
+  /**
+   * The worker's own promise, on a live worker (a new one after a crash or an interruption). Calls pass through
+   * without a promise of their own: each one costs, the more so while the run tracks async context for the ledger.
+   */
+  private send(message: Record<string, unknown>, signal?: AbortSignal): Promise<Reply> {
     try {
-      return await this.worker.request(message, signal);
+      if (!this.worker || this.worker.gone || this.worker.retiring) {
+        this.worker = new PythonWorker(this.interpreter);
+        this.wants.clear();
+        this.validated.clear();
+      }
+      return this.worker.request(message, signal);
     } catch (err) {
-      if (err instanceof WorkerGone) throw new WorkerGone(`${err.message} while ${doing}`, err.unusable);
-      throw err;
+      return Promise.reject(err);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { Activity, JsonPath, PythonProvider } from '../../experiment/types.
 import { nativeControlModule, setPythonControlLoader } from '../../engine/control-modules.ts';
 import { type ControlVerdict, registerControlValidator } from '../../experiment/control-validation.ts';
 import { registerProvider, type ProviderContext, type ProviderType } from '../registry.ts';
-import { findNative, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
+import { findNative, findNativeNow, isNativeModule, registerNativeModules, runNative, validateNative } from './native.ts';
 import { installHint } from './packages.ts';
 // the native drivers (turbulence.process, turbulence.file...), registered by name and loaded on first use
 import '../../drivers/index.ts';
@@ -17,7 +17,8 @@ import '../../controls/index.ts';
 registerNativeModules(['os', 'os.path', 'shutil', 'time'], () => import('./stdlib.ts'));
 
 // The bridge (and the child-process machinery behind it) loads only for modules that are not native.
-const loadBridge = () => import('./bridge.ts');
+let bridgeModule: typeof import('./bridge.ts') | undefined;
+const loadBridge = async () => (bridgeModule ??= await import('./bridge.ts'));
 
 // Python controls load through the same bridge.
 setPythonControlLoader(async (module) => (await loadBridge()).loadPythonControl(module));
@@ -78,7 +79,21 @@ async function validate(activity: Activity, path: JsonPath): Promise<Problem[]> 
   return [{ message: `${message}, and ${pythonUnavailable()}`, path: [...at, where] }];
 }
 
-async function run(activity: Activity, ctx: ProviderContext): Promise<unknown> {
+function run(activity: Activity, ctx: ProviderContext): Promise<unknown> {
+  // a bridged call once the bridge is loaded goes straight to it: no promise of its own on the way
+  if (bridgeModule) {
+    try {
+      const p = activity.provider as PythonProvider;
+      const bridge = bridgeModule.getBridge();
+      if (bridge && findNativeNow(pythonStr(p.module), pythonStr(p.func)) === undefined) return bridge.run(activity, ctx);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return runAny(activity, ctx);
+}
+
+async function runAny(activity: Activity, ctx: ProviderContext): Promise<unknown> {
   const p = activity.provider as PythonProvider;
   const module = pythonStr(p.module);
   const native = await findNative(module, pythonStr(p.func));

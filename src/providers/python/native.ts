@@ -2,6 +2,7 @@
 // names, with the Python signature (names, defaults, kinds) so binding, validation and failures read exactly as
 // chaoslib's validate_python_activity and run_python_activity make them. Every native driver registers here.
 import { ActivityFailed, ChaosError, type Problem } from '../../errors.ts';
+import type { LedgerScope } from '../../ledger/scope.ts';
 import { isPlainObject, pythonRepr, pythonStrip, pythonTruthy } from '../../python/values.ts';
 import { substitute } from '../../experiment/substitute.ts';
 import type { Activity, Configuration, JsonPath, PythonProvider } from '../../experiment/types.ts';
@@ -31,6 +32,8 @@ export interface NativeContext {
   secrets: Record<string, unknown>;
   /** aborted when the run is interrupted */
   signal?: AbortSignal;
+  /** the run's fault ledger for this activity, when there is one */
+  ledger?: LedgerScope;
 }
 
 export interface NativeFunction {
@@ -73,6 +76,14 @@ async function loadModule(module: string): Promise<void> {
   let pending = loading.get(load);
   if (!pending) loading.set(load, (pending = load()));
   await pending;
+}
+
+/**
+ * findNative without a promise when there is nothing to load (a module no driver file declares, e.g. every bridged
+ * one): each call asks, and while the run tracks async context every promise has a cost.
+ */
+export function findNativeNow(module: string, func: string): NativeFunction | undefined | Promise<NativeFunction | undefined> {
+  return loaders.has(module) ? findNative(module, func) : natives.get(key(module, func));
 }
 
 /** The native implementation of module.func, if there is one. */
@@ -176,7 +187,7 @@ export async function runNative(def: NativeFunction, activity: Activity, ctx: Pr
   try {
     if (ctx.signal?.aborted) throw abortReason(ctx.signal);
     const bound = callBind(def, args);
-    return await def.run(bound, { configuration, secrets: flat, signal: ctx.signal });
+    return await def.run(bound, { configuration, secrets: flat, signal: ctx.signal, ledger: ctx.ledger });
   } catch (err) {
     if (ctx.signal?.aborted) throw abortReason(ctx.signal);
     if (err instanceof PythonException) throw new ActivityFailed(err.format());

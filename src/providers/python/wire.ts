@@ -1,6 +1,6 @@
 // The bridge's JSON lines, and what they cannot carry plainly: a line starting with "~" holds NaN, infinities,
 // integers beyond 2**53 and bytes as {"\u0000f": "nan"}, {"\u0000i": "123…"}, {"\u0000b": base64} (see worker.py).
-// Such lines are rare, so the common reply stays a bare JSON.parse.
+// Such lines are rare, so the common reply stays a bare JSON.parse and the common request a bare JSON.stringify.
 import { isPlainObject } from '../../python/values.ts';
 
 const FLOAT = '\u0000f';
@@ -12,6 +12,8 @@ export function decodeLine(line: string): Record<string, unknown> {
 }
 
 export function encodeLine(message: Record<string, unknown>): string {
+  // a replacer function slows JSON.stringify down several times: only messages that need the marks pay for it
+  if (isPlainJson(message, 0)) return `${JSON.stringify(message)}\n`;
   let special = false;
   const text = JSON.stringify(message, function (this: Record<string, unknown>, key, v: unknown) {
     // `this[key]`: JSON.stringify has already turned a Buffer into {type, data} by its toJSON
@@ -31,6 +33,24 @@ export function encodeLine(message: Record<string, unknown>): string {
     return v;
   });
   return `${special ? '~' : ''}${text}\n`;
+}
+
+/**
+ * Whether JSON.stringify alone encodes `v` as the marking replacer would: no bytes, bigints, NaN or infinities, and
+ * nothing with a toJSON of its own. Unsure (deep or cyclic) counts as no.
+ */
+function isPlainJson(v: unknown, depth: number): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return typeof v !== 'bigint';
+  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === 'function' || ArrayBuffer.isView(v)) return false;
+  if (Array.isArray(v)) {
+    for (const item of v) if (!isPlainJson(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in v) {
+    if (Object.hasOwn(v, key) && !isPlainJson((v as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function revive(_key: string, v: unknown): unknown {

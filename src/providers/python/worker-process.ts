@@ -35,9 +35,10 @@ const LEVELS = new Set<Level>(['debug', 'info', 'warning', 'error', 'critical'])
 interface Call {
   resolve(reply: Reply): void;
   reject(err: unknown): void;
+  /** aborting it abandons the call */
+  signal: AbortSignal | undefined;
   /** the caller gave up (its run was interrupted): the answer, if any, is dropped */
   abandoned: boolean;
-  forget(): void;
 }
 
 export class PythonWorker {
@@ -47,6 +48,11 @@ export class PythonWorker {
   /** the request the worker's main thread is running, if any */
   private mainCall: number | null = null;
   private readonly calls = new Map<number, Call>();
+  /**
+   * The signals this worker listens to: one listener per signal (a run's calls share its signal) rather than one
+   * added and removed per call, which costs more than the rest of the call's bookkeeping.
+   */
+  private readonly listeners = new WeakMap<AbortSignal, () => void>();
   private nextId = 1;
   private partial = '';
   private ready = false;
@@ -100,16 +106,13 @@ export class PythonWorker {
     if (this.gone) return Promise.reject(this.gone);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = this.nextId++;
+    if (signal && !this.listeners.has(signal)) {
+      const listener = () => this.abandonAll(signal);
+      this.listeners.set(signal, listener);
+      signal.addEventListener('abort', listener, { once: true });
+    }
     return new Promise<Reply>((resolve, reject) => {
-      const onAbort = () => this.abandon(id, signal!.reason);
-      const call: Call = {
-        resolve,
-        reject,
-        abandoned: false,
-        forget: () => signal?.removeEventListener('abort', onAbort),
-      };
-      this.calls.set(id, call);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.calls.set(id, { resolve, reject, signal, abandoned: false });
       if (this.calls.size === 1) this.hold(true);
       const line = encodeLine({ ...message, id });
       if (this.mainCall === null) {
@@ -156,12 +159,14 @@ export class PythonWorker {
     }
   }
 
-  private abandon(id: number, reason: unknown): void {
-    const call = this.calls.get(id);
-    if (!call || call.abandoned) return;
-    call.abandoned = true;
-    call.reject(reason);
-    this.settle();
+  /** The calls made under `signal` (still waiting for their answer), in the order they were sent, are abandoned. */
+  private abandonAll(signal: AbortSignal): void {
+    for (const call of this.calls.values()) {
+      if (call.signal !== signal || call.abandoned) continue;
+      call.abandoned = true;
+      call.reject(signal.reason);
+      this.settle();
+    }
   }
 
   /**
@@ -181,19 +186,23 @@ export class PythonWorker {
   }
 
   private receive(chunk: string): void {
-    const lines = (this.partial + chunk).split('\n');
-    this.partial = lines.pop()!;
-    for (const line of lines) {
+    const text = this.partial ? this.partial + chunk : chunk;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const line = text.slice(start, end);
+      start = end + 1;
       if (!line) continue;
       let msg: Reply;
       try {
         msg = decodeLine(line);
       } catch {
+        this.partial = '';
         this.kill(new WorkerGone(`the Python worker (${this.interpreter}) sent an unreadable reply: ${line.slice(0, 200)}`));
         return;
       }
       this.dispatch(msg);
     }
+    this.partial = start === text.length ? '' : text.slice(start);
   }
 
   private dispatch(msg: Reply): void {
@@ -214,7 +223,6 @@ export class PythonWorker {
     if (!call) return;
     this.calls.delete(id);
     if (this.mainCall === id) this.mainCall = null;
-    call.forget();
     if (this.calls.size === 0) this.hold(false);
     if (!call.abandoned) call.resolve(msg);
     if (call.abandoned || this.retiring) this.settle();
@@ -227,7 +235,9 @@ export class PythonWorker {
     this.hold(false);
     // the reason of the exit itself, not "was stopped", is what a caller still waiting needs to hear
     for (const call of this.calls.values()) {
-      call.forget();
+      // the run's signal outlives this worker: its successors listen to it too (11 listeners make Node warn)
+      const listener = call.signal && this.listeners.get(call.signal);
+      if (listener) call.signal!.removeEventListener('abort', listener);
       if (!call.abandoned) call.reject(reason);
     }
     this.calls.clear();

@@ -4,7 +4,9 @@
 import { ActivityFailed } from '../../../errors.ts';
 import { isPlainObject, pythonRepr, pythonStr } from '../../../python/values.ts';
 import { PythonException } from '../../../providers/python/exceptions.ts';
-import type { DriverActivity } from '../../define.ts';
+import type { DriverActivity, Intent } from '../../define.ts';
+import { changed, registerReverts, unchanged } from '../../../ledger/reverts.ts';
+import { usable } from '../../kubernetes/chaosk8s/reverts.ts';
 import { resolveAuth } from '../../kubernetes/auth.ts';
 import { type KubeApi, clientFor } from '../../kubernetes/client.ts';
 import { configuration, defineK8s, opt, req, secrets, undoArgs } from '../../kubernetes/chaosk8s/common.ts';
@@ -84,6 +86,49 @@ function withPercentage(kind: 'delay' | 'abort', fault: Record<string, unknown>,
 }
 
 const tail = [opt('ns', 'default'), opt('version', VERSION), configuration, secrets];
+
+/**
+ * The fault ledger's intent of a fault: the `fault` of each http entry as the VirtualService has it now (null: none),
+ * recorded as the revert that puts them back. Null when it cannot be read (the action fails the same way).
+ */
+async function faultIntent(a: Record<string, unknown>): Promise<Intent | null> {
+  let current: CallResult;
+  try {
+    current = await callApi(a, 'GET');
+  } catch {
+    return null;
+  }
+  const http = (current.body as any)?.spec?.http;
+  if (current.status !== 200 || !Array.isArray(http)) return null;
+  const faults = http.map((h: any) => (isPlainObject(h) && Object.hasOwn(h, 'fault') ? h.fault : null));
+  return { revert: { module: MODULE, func: 'restore_faults', arguments: undoArgs(a, { virtual_service_name: a.virtual_service_name, ns: a.ns, version: a.version, faults }) } };
+}
+
+registerReverts(MODULE, {
+  /** Each http entry's `fault` back to the recorded one (removed where there was none); one merge patch if any differ. */
+  restore_faults: async (a) => {
+    const args = { ...a, secrets: usable(a.secrets) };
+    const current = await callApi(args, 'GET');
+    if (current.status === 404) return unchanged(`Virtual Service '${pythonStr(a.virtual_service_name)}' is gone`);
+    if (current.status !== 200) throw new Error(`cannot read Virtual Service '${pythonStr(a.virtual_service_name)}': ${bodyText(current.body)}`);
+    const http = structuredClone((current.body as any)?.spec?.http);
+    if (!Array.isArray(http)) return unchanged(`Virtual Service '${pythonStr(a.virtual_service_name)}' has no http routes`);
+    const before = a.faults as unknown[];
+    let differ = 0;
+    http.forEach((h: Record<string, unknown>, i: number) => {
+      if (i >= before.length || !isPlainObject(h)) return;
+      const want = before[i] ?? null;
+      if (JSON.stringify(h.fault ?? null) === JSON.stringify(want)) return;
+      differ++;
+      if (want === null) delete h.fault;
+      else h.fault = want;
+    });
+    if (differ === 0) return unchanged(`the faults of Virtual Service '${pythonStr(a.virtual_service_name)}' are as before`);
+    const result = await callApi(args, 'PATCH', { apiVersion: a.version, kind: 'VirtualService', metadata: { name: a.virtual_service_name }, spec: { http } });
+    if (result.status < 200 || result.status > 299) throw new Error(`cannot patch Virtual Service '${pythonStr(a.virtual_service_name)}': ${bodyText(result.body)}`);
+    return changed(`put back the faults of ${differ} http route(s) of Virtual Service '${pythonStr(a.virtual_service_name)}'`);
+  },
+});
 const removal = (func: string) => (a: Record<string, unknown>) => ({ module: MODULE, func, arguments: undoArgs(a, { virtual_service_name: a.virtual_service_name, routes: a.routes, ns: a.ns, version: a.version }) });
 
 defineK8s(MODULE, [
@@ -93,6 +138,7 @@ defineK8s(MODULE, [
     doc: 'Set fault injection on the virtual service identified by `name`. The `fault` argument must be the object passed as the `spec` property of a virtual service resource. If a fault already exists, it is updated with the new specification.',
     arguments: [req('virtual_service_name'), req('routes'), req('fault'), ...tail],
     returns: 'mapping',
+    intent: faultIntent,
     run: (a) => patchFault(a, a.fault),
     undo: removal('unset_fault'),
   },
@@ -110,6 +156,7 @@ defineK8s(MODULE, [
     doc: 'Add delay to the virtual service identified by `name`.',
     arguments: [req('virtual_service_name'), req('fixed_delay'), req('routes'), opt('percentage', null), ...tail],
     returns: 'mapping',
+    intent: faultIntent,
     run: (a) => patchFault(a, withPercentage('delay', { fixedDelay: a.fixed_delay }, a.percentage)),
     undo: removal('remove_delay_fault'),
   },
@@ -119,6 +166,7 @@ defineK8s(MODULE, [
     doc: 'Abort requests early by the virtual service identified by `name`.',
     arguments: [req('virtual_service_name'), req('http_status'), req('routes'), opt('percentage', null), ...tail],
     returns: 'mapping',
+    intent: faultIntent,
     run: (a) => patchFault(a, withPercentage('abort', { httpStatus: a.http_status }, a.percentage)),
     undo: removal('remove_abort_fault'),
   },

@@ -5,7 +5,7 @@ import { log } from '../../../log.ts';
 import { pythonStr, pythonTruthy } from '../../../python/values.ts';
 import type { DriverActivity, UndoCall } from '../../define.ts';
 import { defineK8s, client, get, loadSpec, undoArgs, opt, pyGe, req, same, secrets } from './common.ts';
-import { DEPLOYMENT, apiText, createWorkload, currentReplicas, deleteWorkloads, listByName, patchWorkload, readinessHasState } from './workload.ts';
+import { DEPLOYMENT, apiText, createWorkload, deleteWorkloads, listByName, patchWorkload, readinessHasState, replicasBefore, scaleIntent } from './workload.ts';
 
 const MODULE = 'chaosk8s.deployment.actions';
 /** the replicas a scale found, by the bound arguments of that call (the undo reads them back) */
@@ -20,9 +20,9 @@ export async function createDeployment(a: Record<string, unknown>): Promise<stri
   return get(spec, 'metadata', 'name');
 }
 
-export async function scaleDeployment(a: Record<string, unknown>): Promise<void> {
+export async function scaleDeployment(a: Record<string, unknown>, plan?: unknown): Promise<void> {
   const api = await client(a);
-  scaledFrom.set(a, await currentReplicas(api, DEPLOYMENT, a.name, a.ns));
+  scaledFrom.set(a, await replicasBefore(api, DEPLOYMENT, a, plan));
   await patchWorkload(api, DEPLOYMENT, a.name, a.ns, { spec: { replicas: a.replicas } }, (e) => `failed to scale '${pythonStr(a.name)}' to ${pythonStr(a.replicas)} replicas: ${apiText(e)}`);
 }
 
@@ -60,7 +60,8 @@ const actions: DriverActivity[] = [
     kind: 'action',
     doc: 'Scale a deployment up or down. The `name` is the name of the deployment.',
     arguments: [req('name'), req('replicas'), opt('ns', 'default'), secrets],
-    run: async (a) => void (await scaleDeployment(a)),
+    intent: scaleIntent(DEPLOYMENT, MODULE, 'scale_deployment'),
+    run: async (a, _ctx, plan) => void (await scaleDeployment(a, plan)),
     undo: (a) => scaleUndo(MODULE, 'scale_deployment', a),
   },
   {

@@ -7,7 +7,7 @@ import { defineK8s, client, opt, req, secrets } from './common.ts';
 import { created, createDeployment, deleteCreated, deploymentReadiness, scaleDeployment, scaleUndo } from './deployment.ts';
 import { allPodsHealthy, deletePods, podIsNotAvailable } from './pod.ts';
 import { deleteService, secretExists, serviceIsInitialized } from './resources.ts';
-import { DEPLOYMENT, REPLICASET, deleteWorkloads, listByName } from './workload.ts';
+import { DEPLOYMENT, REPLICASET, deleteWorkloads, listByName, scaleIntent } from './workload.ts';
 import { ActivityFailed } from '../../../errors.ts';
 import { pythonStr } from '../../../python/values.ts';
 
@@ -48,9 +48,10 @@ defineK8s(MODULE, [
     kind: 'action',
     doc: 'Scale a deployment up or down. The `name` is the name of the deployment. !!!DEPRECATED!!!',
     arguments: [req('name'), req('replicas'), opt('ns', 'default'), secrets],
-    run: async (a) => {
+    intent: scaleIntent(DEPLOYMENT, MODULE, 'scale_microservice'),
+    run: async (a, _ctx, plan) => {
       deprecated('scale_microserviceal', 'scale_deployment');
-      await scaleDeployment(a);
+      await scaleDeployment(a, plan);
     },
     undo: (a) => scaleUndo(MODULE, 'scale_microservice', a),
   },

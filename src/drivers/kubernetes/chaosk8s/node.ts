@@ -4,7 +4,9 @@ import { ActivityFailed } from '../../../errors.ts';
 import { log } from '../../../log.ts';
 import { pythonStr, pythonTruthy, pythonTypeName } from '../../../python/values.ts';
 import { PythonException } from '../../../providers/python/exceptions.ts';
-import type { DriverActivity, UndoCall } from '../../define.ts';
+import type { DriverActivity, Intent, UndoCall } from '../../define.ts';
+import { changed, registerReverts, unchanged } from '../../../ledger/reverts.ts';
+import { usable } from './reverts.ts';
 import { ApiException, type KubeApi } from '../client.ts';
 import { defineK8s, client, undoArgs, configuration, get, items, nameOf, opt, pause, q, secrets, seg } from './common.ts';
 import { selectNodes } from './select.ts';
@@ -25,11 +27,53 @@ async function setUnschedulable(api: KubeApi, nodes: any[], unschedulable: boole
   return done;
 }
 
-export async function cordon(a: Record<string, unknown>, unschedulable: boolean): Promise<string[]> {
+export async function cordon(a: Record<string, unknown>, unschedulable: boolean, plan?: unknown): Promise<string[]> {
   const api = await client(a);
-  const nodes = await selectNodes(api, { name: a.name, label_selector: a.label_selector });
+  const nodes = plannedNodes(plan) ?? (await selectNodes(api, { name: a.name, label_selector: a.label_selector }));
   return setUnschedulable(api, nodes, unschedulable);
 }
+
+/** The nodes the fault ledger's intent selected (the run acts on those: a random pick is made once). */
+const plannedNodes = (plan: unknown): any[] | undefined => (plan as { nodes?: any[] } | undefined)?.nodes;
+
+/**
+ * The fault ledger's intent of cordon_node and drain_nodes: the nodes selected, the schedulable ones among them
+ * recorded as the revert (schedule them again; one cordoned before the run stays so).
+ */
+function cordonIntent(selection: (a: Record<string, unknown>) => Parameters<typeof selectNodes>[1]) {
+  return async (a: Record<string, unknown>): Promise<Intent | null> => {
+    let nodes: any[];
+    try {
+      nodes = await selectNodes(await client(a), selection(a));
+    } catch {
+      return null; // the action fails the same way, having changed nothing
+    }
+    const names = [...new Set(nodes.filter((n) => get(n, 'spec', 'unschedulable') !== true).map(nameOf))];
+    const revert = names.length ? { module: MODULE, func: 'schedule_nodes', arguments: undoArgs(a, { names }) } : null;
+    return revert ? { revert, plan: { nodes } } : null;
+  };
+}
+
+registerReverts(MODULE, {
+  /** Each recorded node that is cordoned is made schedulable again; a node gone is no change. */
+  schedule_nodes: async (a) => {
+    const api = await client({ secrets: usable(a.secrets) });
+    const done: string[] = [];
+    for (const name of a.names as string[]) {
+      let node;
+      try {
+        node = await api.json('GET', `/api/v1/nodes/${seg(name, 'name', 'read_node')}`);
+      } catch (err) {
+        if (err instanceof ApiException && err.status === 404) continue;
+        throw err;
+      }
+      if (get(node, 'spec', 'unschedulable') !== true) continue;
+      await setUnschedulable(api, [node], false);
+      done.push(name);
+    }
+    return done.length ? changed(`uncordoned ${done.join(', ')}`) : unchanged('the recorded nodes are schedulable');
+  },
+});
 
 /** The undo of cordon_node and drain_nodes: uncordon what the same name and label select. */
 const uncordonUndo = (a: Record<string, unknown>): UndoCall => ({ module: MODULE, func: 'uncordon_node', arguments: undoArgs(a, { name: a.name ?? null, label_selector: a.label_selector ?? null }) });
@@ -40,9 +84,11 @@ const iterable = (v: unknown): unknown[] => {
 };
 
 /** kubectl drain as the reference follows it: cordon, evict what a controller (not a DaemonSet) owns, wait. */
-async function drain(a: Record<string, unknown>, signal?: AbortSignal): Promise<string[]> {
+const drainSelection = (a: Record<string, unknown>) => ({ name: a.name, label_selector: a.label_selector, count: a.count, pod_label_selector: a.pod_label_selector, pod_namespace: a.pod_namespace });
+
+async function drain(a: Record<string, unknown>, signal?: AbortSignal, plan?: unknown): Promise<string[]> {
   const api = await client(a);
-  const nodes = await selectNodes(api, { name: a.name, label_selector: a.label_selector, count: a.count, pod_label_selector: a.pod_label_selector, pod_namespace: a.pod_namespace });
+  const nodes = plannedNodes(plan) ?? (await selectNodes(api, drainSelection(a)));
   for (const node of nodes) await setUnschedulable(api, await selectNodes(api, { name: nameOf(node) }), true);
   for (const node of nodes) {
     const nodeName = nameOf(node);
@@ -178,7 +224,8 @@ defineK8s(MODULE, [
     doc: 'Cordon nodes matching the given label or name, so that no pods are scheduled on them any longer.',
     arguments: [opt('name', null), opt('label_selector', null), secrets],
     returns: 'list',
-    run: (a) => cordon(a, true),
+    intent: cordonIntent((a) => ({ name: a.name, label_selector: a.label_selector })),
+    run: (a, _ctx, plan) => cordon(a, true, plan),
     undo: uncordonUndo,
     targets: async (a) => (await selectNodes(await client(a), { name: a.name, label_selector: a.label_selector })).map((n) => ({ node: nameOf(n) })),
   },
@@ -196,7 +243,8 @@ defineK8s(MODULE, [
     doc: 'Drain nodes matching the given label or name, so that no pods are scheduled on them any longer and running pods are evicted. You probably want to call `uncordon` from in your experiment\'s rollbacks.',
     arguments: [opt('name', null), opt('label_selector', null), opt('delete_pods_with_local_storage', false), opt('timeout', 120), secrets, opt('count', null), opt('pod_label_selector', null), opt('pod_namespace', null)],
     returns: 'list',
-    run: (a, ctx) => drain(a, ctx.signal),
+    intent: cordonIntent(drainSelection),
+    run: (a, ctx, plan) => drain(a, ctx.signal, plan),
     undo: uncordonUndo,
     targets: async (a) => {
       const nodes = await selectNodes(await client(a), { name: a.name, label_selector: a.label_selector, count: a.count, pod_label_selector: a.pod_label_selector, pod_namespace: a.pod_namespace });

@@ -19,7 +19,7 @@ export const REVERTS: Record<string, string[]> = {
 };
 
 /** Secrets read back from a ledger file are redacted: the environment's credentials apply then. */
-function usable(secrets: unknown): unknown {
+export function usable(secrets: unknown): unknown {
   return secrets && typeof secrets === 'object' && !JSON.stringify(secrets).includes('***') ? secrets : null;
 }
 

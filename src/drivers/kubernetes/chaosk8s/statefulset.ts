@@ -5,7 +5,7 @@ import { pythonStr, pythonTruthy } from '../../../python/values.ts';
 import type { DriverActivity } from '../../define.ts';
 import { defineK8s, client, get, loadSpec, opt, req, same, secrets } from './common.ts';
 import { created, deleteCreated, scaleUndo, scaledFrom } from './deployment.ts';
-import { STATEFULSET, apiText, createWorkload, currentReplicas, deleteWorkloads, patchWorkload, readinessHasState } from './workload.ts';
+import { STATEFULSET, apiText, createWorkload, deleteWorkloads, patchWorkload, readinessHasState, replicasBefore, scaleIntent } from './workload.ts';
 
 const MODULE = 'chaosk8s.statefulset.actions';
 
@@ -35,9 +35,10 @@ defineK8s(MODULE, [
     kind: 'action',
     doc: 'Scale a stateful set up or down. The `name` is the name of the stateful set.',
     arguments: [req('name'), req('replicas'), opt('ns', 'default'), secrets],
-    run: async (a) => {
+    intent: scaleIntent(STATEFULSET, MODULE, 'scale_statefulset'),
+    run: async (a, _ctx, plan) => {
       const api = await client(a);
-      scaledFrom.set(a, await currentReplicas(api, STATEFULSET, a.name, a.ns));
+      scaledFrom.set(a, await replicasBefore(api, STATEFULSET, a, plan));
       await patchWorkload(api, STATEFULSET, a.name, a.ns, { spec: { replicas: a.replicas } }, (e) => `failed to scale '${pythonStr(a.name)}' to ${pythonStr(a.replicas)} replicas: ${apiText(e)}`);
     },
     undo: (a) => scaleUndo(MODULE, 'scale_statefulset', a),

@@ -5,8 +5,9 @@ import { log } from '../../../log.ts';
 import { pythonStr, pythonTruthy } from '../../../python/values.ts';
 import { PythonException } from '../../../providers/python/exceptions.ts';
 import type { KubeApi } from '../client.ts';
+import type { Intent } from '../../define.ts';
 import { ApiException } from '../client.ts';
-import { formatSelector, items, nameOf, nsPath, q, seg } from './common.ts';
+import { client, formatSelector, items, nameOf, nsPath, q, seg, undoArgs } from './common.ts';
 
 export interface Kind {
   /** resource in the apps/v1 path */
@@ -97,4 +98,22 @@ function pythonInt(v: unknown): number {
   if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return Number(v);
   if (typeof v === 'string') throw new PythonException('ValueError', `invalid literal for int() with base 10: '${v}'`);
   throw new PythonException('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${v === null ? 'NoneType' : typeof v}'`);
+}
+
+/**
+ * The fault ledger's intent of a scale action: the replicas read before scaling, recorded as a scale back to them (the
+ * run then uses that reading: no second request). Null when unreadable or already at the target: nothing to revert.
+ */
+export function scaleIntent(k: Kind, module: string, func: string) {
+  return async (a: Record<string, unknown>): Promise<Intent | null> => {
+    const before = await currentReplicas(await client(a), k, a.name, a.ns);
+    if (before === null || before === a.replicas) return null;
+    return { revert: { module, func, arguments: undoArgs(a, { name: a.name, replicas: before, ns: a.ns }) }, plan: { before } };
+  };
+}
+
+/** The replicas the intent read, else read now. */
+export async function replicasBefore(api: KubeApi, k: Kind, a: Record<string, unknown>, plan: unknown): Promise<number | null> {
+  const planned = (plan as { before?: number } | undefined)?.before;
+  return typeof planned === 'number' ? planned : currentReplicas(api, k, a.name, a.ns);
 }

@@ -7,6 +7,7 @@ import { PythonException } from '../../../providers/python/exceptions.ts';
 import { type NativeParameter, registerNative } from '../../../providers/python/native.ts';
 import { configOf, configuration, opt, param } from './signature.ts';
 import * as api from './toxiproxyapi.ts';
+import { ledgered, toxicFault, toxicRemoval } from './ledger.ts';
 
 const MODULE = 'chaostoxi.toxic.actions';
 
@@ -32,29 +33,39 @@ async function createToxic(
   return pyEquals((toxic as Record<string, unknown>).name, toxicName);
 }
 
-registerNative({
-  module: MODULE,
-  func: 'delete_toxic',
-  doc: 'Deletes the a given toxic.',
-  parameters: [param('for_proxy', 'string'), param('toxic_name', 'string'), configuration],
-  run: (a, ctx) => api.deleteToxic(a.for_proxy, a.toxic_name, configOf(a), ctx.signal),
-});
+registerNative(
+  ledgered(
+    {
+      module: MODULE,
+      func: 'delete_toxic',
+      doc: 'Deletes the a given toxic.',
+      parameters: [param('for_proxy', 'string'), param('toxic_name', 'string'), configuration],
+      run: (a, ctx) => api.deleteToxic(a.for_proxy, a.toxic_name, configOf(a), ctx.signal),
+    },
+    toxicRemoval,
+  ),
+);
 
-registerNative({
-  module: MODULE,
-  func: 'create_toxic',
-  doc: 'Allows you to create any of the supported types of toxics\nwith their attributes.',
-  parameters: [
-    param('for_proxy', 'string'),
-    param('toxic_name', 'string'),
-    param('toxic_type', 'string'),
-    opt('stream', 'downstream', 'string'),
-    opt('toxicity', 1.0, 'number'),
-    opt('attributes', null, 'mapping'),
-    configuration,
-  ],
-  run: (a, ctx) => createToxic(a.for_proxy, a.toxic_name, a.toxic_type, a.stream, a.toxicity, a.attributes, configOf(a), ctx.signal),
-});
+registerNative(
+  ledgered(
+    {
+      module: MODULE,
+      func: 'create_toxic',
+      doc: 'Allows you to create any of the supported types of toxics\nwith their attributes.',
+      parameters: [
+        param('for_proxy', 'string'),
+        param('toxic_name', 'string'),
+        param('toxic_type', 'string'),
+        opt('stream', 'downstream', 'string'),
+        opt('toxicity', 1.0, 'number'),
+        opt('attributes', null, 'mapping'),
+        configuration,
+      ],
+      run: (a, ctx) => createToxic(a.for_proxy, a.toxic_name, a.toxic_type, a.stream, a.toxicity, a.attributes, configOf(a), ctx.signal),
+    },
+    toxicFault((a) => a.toxic_type, (a) => a.stream),
+  ),
+);
 
 /** The shortcuts: one toxic type, its attributes from the function's own arguments, downstream, toxicity 1.0. */
 const shortcuts: [func: string, doc: string, type: string, params: NativeParameter[], attributes: (a: Record<string, unknown>) => Record<string, unknown>][] = [
@@ -86,11 +97,16 @@ const shortcuts: [func: string, doc: string, type: string, params: NativeParamet
 ];
 
 for (const [func, doc, type, params, attributes] of shortcuts) {
-  registerNative({
-    module: MODULE,
-    func,
-    doc,
-    parameters: [param('for_proxy', 'string'), param('toxic_name', 'string'), ...params, configuration],
-    run: (a, ctx) => createToxic(a.for_proxy, a.toxic_name, type, 'downstream', 1.0, attributes(a), configOf(a), ctx.signal),
-  });
+  registerNative(
+    ledgered(
+      {
+        module: MODULE,
+        func,
+        doc,
+        parameters: [param('for_proxy', 'string'), param('toxic_name', 'string'), ...params, configuration],
+        run: (a, ctx) => createToxic(a.for_proxy, a.toxic_name, type, 'downstream', 1.0, attributes(a), configOf(a), ctx.signal),
+      },
+      toxicFault(() => type, () => 'downstream'),
+    ),
+  );
 }

@@ -10,16 +10,17 @@ type Configuration = Record<string, unknown>;
 
 /** build_baseUrl: `toxiproxy_url` as it is, else http://<toxiproxy_host>:<toxiproxy_port or 8474>. */
 export function baseUrl(configuration: Configuration): unknown {
-  const url = configuration.toxiproxy_url ?? null;
-  let built: unknown;
-  if (!pythonTruthy(url)) {
-    const port = pythonTruthy(configuration.toxiproxy_port) ? configuration.toxiproxy_port : 8474;
-    built = `http://${pythonStr(configuration.toxiproxy_host ?? null)}:${pythonStr(port)}`;
-  } else {
-    built = url;
-  }
+  const built = computeBase(configuration);
   log.debug(`Calculated toxiproxy URL is: ${pythonStr(built)}`);
   return built;
+}
+
+/** build_baseUrl without its log line (the fault ledger asks too, and must not add to the run's log). */
+export function computeBase(configuration: Configuration): unknown {
+  const url = configuration.toxiproxy_url ?? null;
+  if (pythonTruthy(url)) return url;
+  const port = pythonTruthy(configuration.toxiproxy_port) ? configuration.toxiproxy_port : 8474;
+  return `http://${pythonStr(configuration.toxiproxy_host ?? null)}:${pythonStr(port)}`;
 }
 
 /** build_proxies_baseUrl: `base + "/proxies"`, a TypeError when the configured URL is not a string. */
