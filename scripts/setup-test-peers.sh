@@ -87,3 +87,7 @@ if [ "$("$venv/bin/python" -c 'from importlib.metadata import version as v; prin
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     "chaostoolkit-kubernetes==$chaosk8s" "chaostoolkit-istio==$chaosistio" "kubernetes==$k8sclient" 'chaostoolkit-lib[jsonpath]==1.44.0'
 fi
+
+# The Kubernetes control plane of the Kubernetes tests (test/k8s/cluster.ts): etcd (Debian), kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl and kwok built from Go modules into .peers/k8s (cached by a stamp).
+bash scripts/setup-k8s-peers.sh
