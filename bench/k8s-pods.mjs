@@ -33,6 +33,16 @@ export const TERMINATORS = {
     await pool(chosen, (name) => api(cluster, 'DELETE', `/api/v1/namespaces/${ns}/pods/${name}`));
     return chosen;
   },
+  // Turbulence's native chaosk8s terminate_pods, as an experiment calls it (the python provider, credentials from
+  // KUBECONFIG): one list by label, a random sample of ceil(10%), then the DELETEs 16 at a time (the reference: one at a time).
+  async chaosk8s(cluster, { ns, labelSelector, percent }) {
+    process.env.KUBECONFIG = cluster.kubeconfig;
+    await import('../src/providers/index.ts');
+    const { getProvider } = await import('../src/providers/registry.ts');
+    const args = { label_selector: labelSelector, mode: 'percentage', qty: percent, rand: true, ns };
+    const activity = { type: 'action', name: 'terminate', provider: { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: args } };
+    return getProvider('python').run(activity, { configuration: {}, secrets: {} });
+  },
 };
 
 function parseArgs(argv) {

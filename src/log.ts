@@ -32,8 +32,35 @@ export function configureLog(opts: LogOptions): void {
 }
 
 export function closeLog(): void {
+  flushLogFile();
   if (state.fd !== null) closeSync(state.fd);
   state.fd = null;
+}
+
+// Log-file lines of one turn of the event loop go out in one write: an activity logs several lines, and each
+// write(2) costs more than the line. Flushed at the end of the turn, at exit and when closed; a SIGKILL can lose
+// at most the lines of the turn it interrupts.
+let pending = '';
+let flushing: NodeJS.Immediate | null = null;
+let exitHook = false;
+
+function flushLogFile(): void {
+  if (flushing) clearImmediate(flushing);
+  flushing = null;
+  if (!pending || state.fd === null) return;
+  const text = pending;
+  pending = '';
+  writeSync(state.fd, text);
+}
+
+function appendLogFile(line: string): void {
+  pending += line;
+  if (pending.length > 65536) return flushLogFile();
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', flushLogFile);
+  }
+  flushing ??= setImmediate(flushLogFile);
 }
 
 /** Route console lines through another writer (null restores stderr). */
@@ -100,7 +127,7 @@ function emit(level: Level, message: string, fields?: Record<string, unknown>): 
       state.format === 'json'
         ? JSON.stringify({ ts: now.toISOString(), level, message, ...fields })
         : `[${stamp(now)} ${level.toUpperCase()}] ${message}`;
-    writeSync(state.fd, line + '\n');
+    appendLogFile(line + '\n');
   }
 }
 

@@ -1,7 +1,7 @@
 // `turbulence init --help`'s closing text (plain strings: program.ts imports it at start-up).
 export const INIT_HELP = `
 Without authoring flags and with stdin a terminal, init asks its questions. Otherwise it builds the experiment
-from the flags below; nothing is written unless it passes \`turbulence validate\`.
+from the flags above; nothing is written unless it passes \`turbulence validate\`.
 
 SPEC is one argument (quote it):
   MODULE.FUNC key=value...   a driver activity (see \`turbulence discover --json\`), e.g.

@@ -5,6 +5,8 @@ import { VERSION } from '../version.ts';
 import { type GlobalOptions, applyGlobals, reportError } from './globals.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** A decimal number as Python's float() reads it; anything else stays text, for the command to reject by name. */
+const floatOrText = (value: string): number | string => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : value);
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       new Option('--hypothesis-strategy <strategy>', 'when to check the steady-state hypothesis')
         .choices(['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'continously']),
     )
-    .option('--hypothesis-frequency <seconds>', 'seconds between continuous hypothesis checks', parseFloat, 1.0)
+    .option('--hypothesis-frequency <seconds>', 'seconds between continuous hypothesis checks', floatOrText, 1.0)
     .option('--fail-fast', 'with a continuous hypothesis, stop at the first deviation', false)
     .option('--check-targets', 'before running, check the targets, permissions and limits of the driver actions; nothing runs when one fails', false)
     .option('--state-dir <dir>', 'where the fault ledger and file backups live (default: $TURBULENCE_STATE_DIR, else ~/.turbulence)')
@@ -152,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('discover')
     .description('write the discovery document (activities, arguments, defaults) of the native drivers, as chaos discover')
-    .argument('[driver...]', 'drivers (process, file) or native python modules (os, os.path, shutil); all when none')
+    .argument('[driver...]', 'drivers (process, file, http, tcp, stress, system, load, proxy) or native modules (os, shutil, chaosk8s.pod.actions...); all when none')
     .option('--discovery-path <path>', 'where to write the discovery', './discovery.json')
     .option('--no-system-info', 'do not discover system information')
     .option('--json', 'print the discovery on stdout instead of writing the file', false)
@@ -220,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('info')
-    .description('show information about Turbulence: core (versions, platform, settings path), settings (masked), extensions')
+    .description('show information about Turbulence: core (versions, platform, settings path), settings (masked), extensions (provider types, native modules, Python bridge)')
     .addArgument(new (await import('commander')).Argument('<target>', 'what to show').choices(['core', 'settings', 'extensions']))
     .option('--json', 'print as JSON on stdout', false)
     .action(action(async () => (await import('./commands/info.ts')).infoCommand));

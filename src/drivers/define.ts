@@ -15,6 +15,8 @@ export interface DriverArgument {
   default?: Json;
   /** arguments that refine a common choice (e.g. 'target selection'): `init` asks for them only when asked to */
   group?: string;
+  /** the portable type discovery reports, when the schema cannot say it (ports of Python functions); null: none */
+  type?: string | null;
 }
 
 /** A native activity call, plain data so that a ledger can store it and replay it after a crash. */
@@ -31,6 +33,11 @@ export interface DriverActivity {
   arguments: DriverArgument[];
   /** chaostoolkit's portable type name of the result (boolean, integer, string, mapping, list...) */
   returns?: string;
+  /**
+   * false: callable, but left out of discovery (a Python module's function its `__all__` leaves out, or a name it
+   * imports from another module: chaoslib calls any attribute of the module, its discovery lists `__all__` only)
+   */
+  listed?: boolean;
   /**
    * called with every argument bound (defaults filled in) and checked against its schema; `plan` is what `intent`
    * decided before the fault ledger recorded the fault (a backup path, the pids to pause, a tag for the processes)
@@ -91,8 +98,8 @@ export function defineDriver(module: string, activities: DriverActivity[]): void
     defined.set(`${module}.${a.name}`, def);
     const parameters: NativeParameter[] = a.arguments.map((p) =>
       p.default === undefined
-        ? { name: p.name, required: true, type: portableType(p.schema) }
-        : { name: p.name, required: false, default: p.default, type: portableType(p.schema) },
+        ? { name: p.name, required: true, type: typeOf(p) }
+        : { name: p.name, required: false, default: p.default, type: typeOf(p) },
     );
     registerNative({
       module,
@@ -173,6 +180,8 @@ function hasPlaceholder(v: unknown): boolean {
 }
 
 /** chaoslib's portable_type_name of the argument's annotation, read off its schema. */
+const typeOf = (p: DriverArgument): string | undefined => (p.type === undefined ? portableType(p.schema) : (p.type ?? undefined));
+
 export function portableType(node: Node): string | undefined {
   switch (node.kind) {
     case 'boolean':

@@ -2,7 +2,7 @@
 import { registerNativeModules } from '../providers/python/native.ts';
 import { CHAOSISTIO_MODULES, CHAOSK8S_MODULES } from './kubernetes/modules.ts';
 
-export const DRIVERS: Record<string, string> = { process: 'turbulence.process', file: 'turbulence.file', http: 'turbulence.http', tcp: 'turbulence.tcp', stress: 'turbulence.stress', system: 'turbulence.system', load: 'turbulence.load', proxy: 'turbulence.proxy' };
+export const DRIVERS: Record<string, string> = { process: 'turbulence.process', file: 'turbulence.file', http: 'turbulence.http', tcp: 'turbulence.tcp', stress: 'turbulence.stress', system: 'turbulence.system', load: 'turbulence.load', proxy: 'turbulence.proxy', kubernetes: 'turbulence.kubernetes' };
 
 registerNativeModules([DRIVERS.process!], () => import('./process/index.ts'));
 registerNativeModules([DRIVERS.file!], () => import('./file/index.ts'));
@@ -19,4 +19,4 @@ registerNativeModules(['chaostoxi.proxy.actions', 'chaostoxi.proxy.probes', 'cha
 registerNativeModules(CHAOSK8S_MODULES, () => import('./kubernetes/chaosk8s/index.ts'));
 registerNativeModules(CHAOSISTIO_MODULES, () => import('./istio/chaosistio/index.ts'));
 // Turbulence's own Kubernetes activities (blast-radius selection, --dry targets)
-registerNativeModules(['turbulence.kubernetes'], () => import('./kubernetes/index.ts'));
+registerNativeModules([DRIVERS.kubernetes!], () => import('./kubernetes/index.ts'));

@@ -77,7 +77,13 @@ class Generator implements ConnectionOwner {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.start = performance.now();
-      this.timers.push(setTimeout(() => this.finish('duration'), this.options.duration * 1000));
+      // timers keep whole milliseconds and may fire a fraction early: the run lasts at least its duration
+      const atDuration = () => {
+        const left = this.options.duration * 1000 - (performance.now() - this.start);
+        if (left > 0) this.timers.push(setTimeout(atDuration, Math.max(1, left)));
+        else this.finish('duration');
+      };
+      this.timers.push(setTimeout(atDuration, this.options.duration * 1000));
       this.timers.push(setInterval(() => this.sweep(), Math.min(100, Math.max(5, (this.options.timeout * 1000) / 4))));
       if (this.hooks.onProgress) this.timers.push(setInterval(this.progress(), 1000));
       for (let i = 0; i < this.options.connections; i++) this.connections.push(new Connection(this));

@@ -1,5 +1,5 @@
-// The Kubernetes and Istio faults under the fault ledger, against a small stateful stub of the API on 127.0.0.1 (no
-// cluster yet: test/k8s/cluster.ts does not exist). What it checks is the ledger's plumbing: the revert is decided
+// The Kubernetes and Istio faults under the fault ledger, against a small stateful stub of the API on 127.0.0.1 (the
+// same faults on a real control plane: test/drivers/kubernetes/cli-cluster.test.ts). What it checks is the ledger's plumbing: the revert is decided
 // and on disk before the change reaches the API (the replicas read first, the schedulable nodes selected, the
 // VirtualService's faults as they were), the run acts on what the intent read, and the revert puts that state back
 // (end of run and `recover`), leaving alone what was already so before the run.

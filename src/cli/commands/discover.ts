@@ -46,6 +46,7 @@ export async function discover(drivers: string[], systemInfo: boolean): Promise<
     // a function without a signature cannot be called from a python provider (chaoslib lists Python functions only)
     if (!wanted.has(n.module) || n.parameters === null) continue;
     const def = findActivity(n.module, n.func);
+    if (def?.listed === false) continue;
     const activity: DiscoveredActivity = {
       // chaoslib lists an extension's `.probes` modules as probes and everything else as actions
       type: def?.kind ?? (n.module.endsWith('.probes') ? 'probe' : 'action'),
@@ -112,7 +113,11 @@ export async function discoverCommand(g: GlobalOptions, drivers: string[], opts:
     writeStdout(text + '\n');
     return 0;
   }
-  writeFileSync(opts.discoveryPath, text);
+  try {
+    writeFileSync(opts.discoveryPath, text);
+  } catch (err) {
+    throw new ChaosError(`cannot write the discovery to ${opts.discoveryPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
+  }
   log.info(`Discovery outcome saved in ${opts.discoveryPath}`);
   return 0;
 }

@@ -26,8 +26,8 @@ function readConfig(path: string): unknown[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new ChaosError(`cannot read the proxy configuration '${path}'`);
+  } catch (err) {
+    throw new ChaosError(`cannot read the proxy configuration '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   let value: unknown;
   try {

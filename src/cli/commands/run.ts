@@ -32,7 +32,7 @@ export interface RunCommandOptions {
   varFile: string[];
   controlFile: string[];
   hypothesisStrategy?: string;
-  hypothesisFrequency: number;
+  hypothesisFrequency: number | string;
   failFast: boolean;
   checkTargets?: boolean;
   /** the fault ledger's state directory (--state-dir) */
@@ -52,7 +52,7 @@ export async function runCommand(g: GlobalOptions, source: string, opts: RunComm
   for (const [flag, files] of [['--var-file', opts.varFile], ['--control-file', opts.controlFile]] as const) {
     for (const f of files) if (!existsSync(f)) return usage(`Invalid value for '${flag}': Path '${f}' does not exist.`);
   }
-  if (!Number.isFinite(opts.hypothesisFrequency) || opts.hypothesisFrequency < 0) {
+  if (typeof opts.hypothesisFrequency !== 'number' || !Number.isFinite(opts.hypothesisFrequency) || opts.hypothesisFrequency < 0) {
     return usage(`Invalid value for '--hypothesis-frequency': '${opts.hypothesisFrequency}' is not a valid float.`);
   }
   // refuse before any fault is injected, rather than after the run (where the reference fails)

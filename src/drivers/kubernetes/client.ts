@@ -26,7 +26,7 @@ export class ApiException extends PythonException {
   ) {
     let m = `(${status})\nReason: ${reason}\n`;
     if (headers.length) m += `HTTP response headers: HTTPHeaderDict({${headers.map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}})\n`;
-    if (body) m += `HTTP response body: ${bytes ? `b${pythonRepr(body)}` : body}\n`;
+    if (body) m += `HTTP response body: ${bytes ? pythonRepr(Buffer.from(body, 'utf8')) : body}\n`;
     super('kubernetes.client.exceptions.ApiException', m);
   }
 }
@@ -80,6 +80,8 @@ export async function connect(secrets: Record<string, unknown> | null, env: Node
 }
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/** The Python client's own User-Agent: the API server records it as the manager of the fields a call changes. */
+const USER_AGENT = 'OpenAPI-Generator/30.1.0/python';
 
 export async function clientFor(plan: AuthPlan): Promise<KubeApi> {
   const { KubeConfig } = await loadClientNode();
@@ -118,7 +120,7 @@ export async function clientFor(plan: AuthPlan): Promise<KubeApi> {
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const url = new URL(server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== null && v !== undefined) url.searchParams.set(k, String(v));
-    const options: https.RequestOptions = { method, headers: { Accept: 'application/json', ...extraHeaders }, ...tls };
+    const options: https.RequestOptions = { method, headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...extraHeaders }, ...tls };
     await kc.applyToHTTPSOptions(options);
     Object.assign(options.headers as Record<string, string>, extraHeaders);
     let payload: string | undefined;
@@ -135,7 +137,7 @@ export async function clientFor(plan: AuthPlan): Promise<KubeApi> {
   async function watch(path: string, query: Record<string, string | undefined>, onEvent: (event: any) => boolean, idleMs: number, signal?: AbortSignal): Promise<boolean | null> {
     const url = new URL(server + path);
     for (const [k, v] of Object.entries({ ...query, watch: 'true' })) if (v !== undefined) url.searchParams.set(k, v);
-    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json', ...extraHeaders }, ...tls };
+    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...extraHeaders }, ...tls };
     await kc.applyToHTTPSOptions(options);
     Object.assign(options.headers as Record<string, string>, extraHeaders);
     const secure = url.protocol === 'https:';

@@ -22,6 +22,10 @@ export const CHAOSK8S_MODULES = [
   'chaosk8s.event.probes',
   'chaosk8s.crd.actions',
   'chaosk8s.crd.probes',
+  'chaosk8s.chaosmesh.network.actions',
+  'chaosk8s.chaosmesh.network.probes',
+  'chaosk8s.chaosmesh.stress.actions',
+  'chaosk8s.chaosmesh.stress.probes',
   'chaosk8s.actions',
   'chaosk8s.probes',
 ];

@@ -144,10 +144,10 @@ describe('chaosk8s on the wire (stub API)', () => {
   it('probes: count_pods, pods_in_phase with both raise settings, an empty namespace', async () => {
     assert.equal(await outcome('chaosk8s.pod.probes', 'count_pods', { label_selector: 'app=a', ns: 'shop' }, auth()), 2);
     assert.equal(await outcome('chaosk8s.pod.probes', 'count_pods', { label_selector: 'app=a', ns: 'shop', phase: 'Running' }, auth()), 1);
-    assert.equal(await outcome('chaosk8s.pod.probes', 'pods_in_phase', { label_selector: 'app=a', ns: 'shop' }, auth()), "failed: pod 'app=a' is in phase 'Pending' but should be 'Running'");
+    assert.equal(await outcome('chaosk8s.pod.probes', 'pods_in_phase', { label_selector: 'app=a', ns: 'shop' }, auth()), "failed: chaoslib.exceptions.ActivityFailed: pod 'app=a' is in phase 'Pending' but should be 'Running'");
     assert.equal(await outcome('chaosk8s.pod.probes', 'pods_in_phase', { label_selector: 'app=a', ns: 'shop', raise_on_invalid_phase: false }, auth()), false);
-    assert.equal(await outcome('chaosk8s.pod.probes', 'pods_in_phase', { label_selector: 'app=a', ns: 'empty' }, auth()), "failed: no pods 'app=a' were found");
-    assert.equal(await outcome('chaosk8s.probes', 'all_microservices_healthy', { ns: 'shop' }, auth()), 'failed: the system is unhealthy');
+    assert.equal(await outcome('chaosk8s.pod.probes', 'pods_in_phase', { label_selector: 'app=a', ns: 'empty' }, auth()), "failed: chaoslib.exceptions.ActivityFailed: no pods 'app=a' were found");
+    assert.equal(await outcome('chaosk8s.probes', 'all_microservices_healthy', { ns: 'shop' }, auth()), 'failed: chaoslib.exceptions.ActivityFailed: the system is unhealthy');
   });
   it('scale_deployment patches the replicas; an API error is the reference ActivityFailed with the ApiException text', async () => {
     seen.length = 0;
@@ -156,7 +156,7 @@ describe('chaosk8s on the wire (stub API)', () => {
     assert.deepEqual(JSON.parse(patch.body), { spec: { replicas: 1 } });
     assert.equal(patch.type, 'application/strategic-merge-patch+json');
     const failed = String(await outcome('chaosk8s.deployment.actions', 'scale_deployment', { name: 'gone', replicas: 1, ns: 'shop' }, auth()));
-    assert.match(failed, /^failed: failed to scale 'gone' to 1 replicas: \(404\)\nReason: Not Found\nHTTP response headers: HTTPHeaderDict\(\{'Content-Type': 'application\/json', /);
+    assert.match(failed, /^failed: chaoslib\.exceptions\.ActivityFailed: failed to scale 'gone' to 1 replicas: \(404\)\nReason: Not Found\nHTTP response headers: HTTPHeaderDict\(\{'Content-Type': 'application\/json', /);
     assert.match(failed, /HTTP response body: \{"kind":"Status","message":"deployments.apps \\"gone\\" not found"/);
   });
   it('an unreachable API server fails as urllib3 does', async () => {
@@ -178,7 +178,7 @@ describe('chaosk8s on the wire (stub API)', () => {
     });
     const removed = (await outcome('chaosistio.fault.actions', 'remove_abort_fault', { virtual_service_name: 'api', routes: [{ destination: { host: 'db' } }], ns: 'shop' }, auth())) as any;
     assert.deepEqual(removed.body.patched.spec.http[1], { route: [{ destination: { host: 'db' } }] });
-    assert.equal(await outcome('chaosistio.fault.actions', 'add_delay_fault', { virtual_service_name: 'nope', fixed_delay: '15s', routes, ns: 'shop' }, auth()), 'failed: Virtual Service \'nope\' does not exist: {\'kind\': \'Status\', \'code\': 404}');
+    assert.equal(await outcome('chaosistio.fault.actions', 'add_delay_fault', { virtual_service_name: 'nope', fixed_delay: '15s', routes, ns: 'shop' }, auth()), 'failed: chaoslib.exceptions.ActivityFailed: Virtual Service \'nope\' does not exist: {\'kind\': \'Status\', \'code\': 404}');
   });
   it('turbulence.kubernetes terminate_pods: blast-radius selection with a seed, names returned', async () => {
     seen.length = 0;

@@ -42,7 +42,7 @@ async function callApi(a: Record<string, unknown>, method: string, body?: unknow
 }
 
 /** str(body) of a failed read: a decoded JSON dict, or the bytes */
-const bodyText = (body: unknown) => (isPlainObject(body) && Object.hasOwn(body, '__bytes__') ? `b${pythonRepr(body.__bytes__)}` : pythonStr(body));
+const bodyText = (body: unknown) => (isPlainObject(body) && Object.hasOwn(body, '__bytes__') ? pythonRepr(Buffer.from(String(body.__bytes__), 'utf8')) : pythonStr(body));
 
 /** set_fault / unset_fault: the fault on (or off) every http entry with a route to one of `routes`' destinations. */
 async function patchFault(a: Record<string, unknown>, fault: unknown | undefined): Promise<CallResult> {

@@ -9,8 +9,9 @@ import type { Json } from '../../../experiment/types.ts';
 import { pythonStr, pythonTypeName } from '../../../python/values.ts';
 import { PythonException, fromSystemError } from '../../../providers/python/exceptions.ts';
 import type { NativeContext } from '../../../providers/python/native.ts';
-import { type DriverActivity, type DriverArgument, defineDriver } from '../../define.ts';
+import { type DriverActivity, type DriverArgument, defineDriver, findActivity } from '../../define.ts';
 import { type KubeApi, connect } from '../client.ts';
+import { PORTABLE_TYPES } from '../types.ts';
 
 /** A parameter without default (required). */
 export const req = (name: string, description?: string): DriverArgument => ({ name, schema: any(description ? { description } : {}) });
@@ -119,10 +120,44 @@ export function undoArgs(a: Record<string, unknown>, args: Record<string, unknow
   return out as Record<string, Json>;
 }
 
-/** defineDriver for the Python ports: a function that returns nothing returns None. */
+/**
+ * defineDriver for the Python ports: a function that returns nothing returns None, and an ActivityFailed it raises
+ * is, as any exception, wrapped by run_python_activity: the journal reads
+ * "chaoslib.exceptions.ActivityFailed: chaoslib.exceptions.ActivityFailed: <message>".
+ */
 export function defineK8s(module: string, activities: DriverActivity[]): void {
+  const types = PORTABLE_TYPES[module] ?? {};
   defineDriver(
     module,
-    activities.map((a) => ({ ...a, run: async (args, ctx, plan) => (await a.run(args, ctx, plan)) ?? null })),
+    activities.map((a) => ({
+      ...a,
+      // discovery shows the Python annotations' types (none where there is no annotation)
+      arguments: a.arguments.map((arg) => ({ ...arg, type: types[a.name]?.[arg.name] ?? null })),
+      returns: types[a.name]?.return,
+      run: async (args, ctx, plan) => {
+        try {
+          return (await a.run(args, ctx, plan)) ?? null;
+        } catch (err) {
+          if (err instanceof ActivityFailed) throw Object.assign(new PythonException('chaoslib.exceptions.ActivityFailed', err.message), { cause: err });
+          throw err;
+        }
+      },
+    })),
+  );
+}
+
+/**
+ * Functions a reference module imports from another, callable under its name too (chaoslib calls any attribute of
+ * the module): the same definitions, left out of discovery unless the module exports them (`[name, as, listed]`).
+ */
+export function alias(module: string, from: string, names: (string | [string, string, boolean])[]): void {
+  defineDriver(
+    module,
+    names.map((n) => {
+      const [name, as, listed] = typeof n === 'string' ? [n, n, false] : n;
+      const def = findActivity(from, name);
+      if (!def) throw new Error(`${from}.${name} is not defined`);
+      return { ...def, name: as, listed };
+    }),
   );
 }

@@ -1,7 +1,7 @@
 // chaosk8s.crd.actions and chaosk8s.crd.probes (chaostoolkit-kubernetes 0.39.0), natively: custom objects as raw
 // JSON. An existing object is returned as the API's 409 body, as the reference does. Creating records the deletion.
 import { ActivityFailed } from '../../../errors.ts';
-import { pythonStr, pythonTruthy, pythonTypeName } from '../../../python/values.ts';
+import { pythonRepr, pythonStr, pythonTruthy, pythonTypeName } from '../../../python/values.ts';
 import { PythonException } from '../../../providers/python/exceptions.ts';
 import type { DriverActivity } from '../../define.ts';
 import { ApiException } from '../client.ts';
@@ -32,7 +32,8 @@ export function plural(kind: string): string {
   return `${s}s`;
 }
 
-const bytesBody = (e: ApiException) => `b${JSON.stringify(e.body).replace(/^"|"$/g, "'")}`;
+/** repr() of the body as the bytes the reference holds (`_preload_content=False`) */
+const bytesBody = (e: ApiException) => pythonRepr(Buffer.from(e.body, 'utf8'));
 
 async function call(method: string, path: string, body: unknown, failure: string | null, a: Record<string, unknown>, onConflict = false, query?: Record<string, string>): Promise<unknown> {
   const api = await client(a);
@@ -43,7 +44,8 @@ async function call(method: string, path: string, body: unknown, failure: string
     if (!(err instanceof ApiException)) throw err;
     if (onConflict && err.status === 409) return JSON.parse(err.body);
     // create_cluster_custom_object's message is not an f-string in the reference
-    throw new ActivityFailed(failure === null ? "Failed to create custom resource object: '{x.reason}' {x.body}" : `${failure}: '${err.reason}' ${bytesBody(err)}`);
+    // the API error stays as the cause: a ledger revert tells an object already gone (404) by it
+    throw new ActivityFailed(failure === null ? "Failed to create custom resource object: '{x.reason}' {x.body}" : `${failure}: '${err.reason}' ${bytesBody(err)}`, { cause: err });
   }
 }
 
@@ -51,6 +53,15 @@ export async function createCustomObject(a: Record<string, unknown>): Promise<un
   const body = await loadBody(a.resource, a.resource_as_yaml_file);
   return call('POST', namespaced(a, 'create_namespaced_custom_object'), body, 'Failed to create custom resource object', a, true);
 }
+
+export const deleteCustomObject = (a: Record<string, unknown>): Promise<unknown> =>
+  call('DELETE', `${namespaced(a, 'delete_namespaced_custom_object')}/${seg(a.name, 'name', 'delete_namespaced_custom_object')}`, undefined, 'Failed to delete custom resource object', a);
+
+/** get_custom_object / list_custom_objects (the probes), for the Chaos Mesh probes that wrap them */
+export const getCustomObject = (a: Record<string, unknown>): Promise<unknown> =>
+  call('GET', `${namespaced(a, 'get_namespaced_custom_object')}/${seg(a.name, 'name', 'get_namespaced_custom_object')}`, undefined, 'Failed to create custom resource object', a);
+export const listCustomObjects = (a: Record<string, unknown>): Promise<unknown> =>
+  call('GET', namespaced(a, 'list_namespaced_custom_object'), undefined, 'Failed to create custom resource object', a);
 
 /** apply_from_json / apply_from_yaml */
 async function apply(a: Record<string, unknown>, parse: (s: string) => Promise<unknown>): Promise<unknown> {
@@ -112,7 +123,7 @@ defineK8s(MODULE, [
     doc: 'Delete a custom object in the given namespace.',
     arguments: [req('group'), req('version'), req('plural'), req('name'), opt('ns', 'default'), secrets],
     returns: 'mapping',
-    run: (a) => call('DELETE', `${namespaced(a, 'delete_namespaced_custom_object')}/${seg(a.name, 'name', 'delete_namespaced_custom_object')}`, undefined, 'Failed to delete custom resource object', a),
+    run: (a) => deleteCustomObject(a),
     undo: () => null,
   },
   {

@@ -7,5 +7,7 @@ import './daemonset.ts';
 import './node.ts';
 import './resources.ts';
 import './crd.ts';
+import './chaosmesh.ts';
 import './deprecated.ts';
 import './reverts.ts';
+import './aliases.ts';

@@ -29,12 +29,36 @@ export async function terminatePods(args: Record<string, unknown>): Promise<stri
   const grace = args.grace_period;
   if (typeof grace !== 'number' && typeof grace !== 'boolean') throw new PythonException('TypeError', `'>=' not supported between instances of '${typeof grace === 'string' ? 'str' : 'NoneType'}' and 'int'`);
   const body = Number(grace) >= 0 ? { gracePeriodSeconds: Number(grace) } : {};
-  const deleted: string[] = [];
-  for (const p of pods) {
-    await deletePod(api, nameOf(p), args.ns, body);
-    deleted.push(nameOf(p));
-  }
-  return deleted;
+  const names = pods.map(nameOf);
+  await inOrder(names, (name) => deletePod(api, name, args.ns, body));
+  return names;
+}
+
+/** How many DELETEs terminate_pods keeps in flight: 500 pods in a fraction of the one-at-a-time time, no flood. */
+export const DELETES_IN_FLIGHT = 16;
+
+/**
+ * `each` over the items in their order, DELETES_IN_FLIGHT at a time. After a failure none more starts; once those in
+ * flight settle, the failure of the first item in order is raised. That is the reference's error (it deletes one at a
+ * time and stops at the first failure); the difference: a few items after the failing one may already be done.
+ */
+export async function inOrder<T>(items: T[], each: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  // the first failure in order: its index (Infinity while none) and error
+  let failedAt = Infinity;
+  let failure: unknown;
+  const worker = async () => {
+    while (failedAt === Infinity && next < items.length) {
+      const at = next++;
+      try {
+        await each(items[at]!);
+      } catch (err) {
+        if (at < failedAt) [failedAt, failure] = [at, err];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DELETES_IN_FLIGHT, items.length) }, worker));
+  if (failedAt !== Infinity) throw failure;
 }
 
 /** The phase probes' shared start: the pods, or the "no pods" outcome. */
@@ -254,6 +278,8 @@ const probes: DriverActivity[] = [
   },
   {
     name: 'all_pods_healthy',
+    // not in the module's __all__: callable, not discovered
+    listed: false,
     kind: 'probe',
     doc: 'Check all pods in the system are running and available. Raises ActivityFailed when the state is not as expected, unless `raise_on_any_unhealthy` is false; in that case, returns `False`.',
     arguments: [opt('ns', 'default'), opt('raise_on_any_unhealthy', true), secrets],
@@ -326,6 +352,8 @@ export async function allPodsHealthy(a: Record<string, unknown>): Promise<boolea
 /** delete_pods (deprecated, not exported by the reference but still callable): terminate_pods by name pattern. */
 const deprecated: DriverActivity = {
   name: 'delete_pods',
+  // not in the module's __all__: callable, not discovered
+  listed: false,
   kind: 'action',
   doc: 'Delete pods by `name` or `label_selector` in the namespace `ns`. This action has been deprecated in favor of `terminate_pods`.',
   arguments: [opt('name', null), opt('ns', 'default'), opt('label_selector', null), secrets],

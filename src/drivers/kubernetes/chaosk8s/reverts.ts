@@ -16,11 +16,19 @@ export const REVERTS: Record<string, string[]> = {
   'chaosk8s.namespace.actions': ['delete_namespace'],
   'chaosk8s.secret.actions': ['delete_secret'],
   'chaosk8s.crd.actions': ['delete_custom_object', 'delete_cluster_custom_object'],
+  'chaosk8s.chaosmesh.network.actions': ['delete_network_fault'],
+  'chaosk8s.chaosmesh.stress.actions': ['delete_stressor'],
 };
 
 /** Secrets read back from a ledger file are redacted: the environment's credentials apply then. */
 export function usable(secrets: unknown): unknown {
   return secrets && typeof secrets === 'object' && !JSON.stringify(secrets).includes('***') ? secrets : null;
+}
+
+/** A 404 from the API, raised as it is or as the cause of the ActivityFailed a function words it in. */
+function notFound(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof ApiException && e.status === 404) return true;
+  return false;
 }
 
 export function registerK8sReverts(module: string, funcs: string[]): void {
@@ -36,7 +44,7 @@ export function registerK8sReverts(module: string, funcs: string[]): void {
           try {
             await def.run({ ...call.arguments, secrets: usable(args.secrets) }, { configuration: {}, secrets: {} });
           } catch (err) {
-            if (err instanceof ApiException && err.status === 404) return unchanged(`${func}: already gone`);
+            if (notFound(err)) return unchanged(`${func}: already gone`);
             throw err;
           }
           return changed(`${func}(${Object.entries(args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`);
