@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ export interface Cluster {
   token: string;
   /** The kwok fake nodes' names. */
   nodes: string[];
+  /** With startCluster({ kubeletServer: true }): where kwok's kubelet server reads logs and runs execs. */
+  kubelet?: KubeletServer;
   stop(): Promise<void>;
 }
 
@@ -42,12 +44,29 @@ export const TEST_LABEL = 'turbulence.test/owned';
  * take the pods too (and never run their made-up images). */
 export const FAKE_NODE_SELECTOR = { type: 'kwok' } as const;
 
+/** kwok's kubelet server (logs, exec) for the API server's pods/log and pods/exec: one logs file per container name
+ * (KUBELET_CONTAINERS, any other name reads `other.log`), in CRI format (`<RFC 3339 time> stdout F <line>`, see
+ * criLogLine); exec runs the command FOR REAL on this host, in `execDir` (tests run only harmless commands). */
+export interface KubeletServer {
+  logsFile(container: string): string;
+  execDir: string;
+}
+export const KUBELET_CONTAINERS = ['app', 'sidecar'] as const;
+
+/** One line of a CRI container log, as kwok reads it (and prints with `timestamps=true`). */
+export function criLogLine(at: Date, line: string): string {
+  return `${at.toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(9, '0')}Z`)} stdout F ${line}\n`;
+}
+
 const STARTUP_TIMEOUT_MS = 90_000;
 const run = promisify(execFile);
 
-export async function startCluster(opts: { nodes?: number } = {}): Promise<Cluster> {
+/** `kubeletServer`: kwok also serves pods' logs and exec (opt-in: one more port, the API server told to reach nodes
+ * by InternalIP 127.0.0.1). */
+export async function startCluster(opts: { nodes?: number; kubeletServer?: boolean } = {}): Promise<Cluster> {
   const nodeCount = opts.nodes ?? 3;
   if (process.env.KUBECONFIG && process.env.TURBULENCE_K8S_EXISTING === '1') {
+    if (opts.kubeletServer) throw new Error('kubeletServer needs the local control plane (kwok with its kubelet server), not TURBULENCE_K8S_EXISTING');
     const { useExistingCluster } = await import('./existing.ts');
     return useExistingCluster(process.env.KUBECONFIG, nodeCount);
   }
@@ -55,7 +74,7 @@ export async function startCluster(opts: { nodes?: number } = {}): Promise<Clust
   // A port taken between freePort() and the process binding it is the one race left: start again, twice at most.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startLocalCluster(nodeCount);
+      return await startLocalCluster(nodeCount, !!opts.kubeletServer);
     } catch (e) {
       if (attempt >= 3 || !(e instanceof PortTaken)) throw e;
     }
@@ -206,7 +225,7 @@ function checkBinaries(): void {
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing in ${K8S_BIN}: run scripts/setup-k8s-peers.sh`);
 }
 
-async function startLocalCluster(nodeCount: number): Promise<Cluster> {
+async function startLocalCluster(nodeCount: number, kubeletServer: boolean): Promise<Cluster> {
   // etcd's data in memory (/dev/shm) where there is one: Debian's etcd 3.4 has no --unsafe-no-fsync, and fsyncs to
   // tmpfs cost nothing.
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -222,7 +241,7 @@ async function startLocalCluster(nodeCount: number): Promise<Cluster> {
     disown();
   };
   try {
-    const [etcdPort, peerPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [etcdPort, peerPort, apiPort, kubeletPort] = await Promise.all([freePort(), freePort(), freePort(), kubeletServer ? freePort() : 0]);
     const token = randomBytes(24).toString('hex');
     const pki = await makeCertificates(dir);
     const server = `https://127.0.0.1:${apiPort}`;
@@ -265,10 +284,14 @@ async function startLocalCluster(nodeCount: number): Promise<Cluster> {
         '--profiling=false',
         '--max-requests-inflight=1000',
         '--max-mutating-requests-inflight=500',
+        // kwok's nodes say InternalIP 127.0.0.1 and a Hostname the resolver does not know
+        ...(kubeletServer ? ['--kubelet-preferred-address-types=InternalIP'] : []),
       ]),
     );
+    const kubelet = kubeletServer ? await kubeletConfig(dir) : undefined;
     const cluster: Cluster = {
       server,
+      ...(kubelet ? { kubelet: kubelet.server } : {}),
       kubeconfig,
       caFile: pki.ca,
       clientCertFile: pki.clientCert,
@@ -301,8 +324,11 @@ async function startLocalCluster(nodeCount: number): Promise<Cluster> {
         `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
         // Pod IPs are only labels here (no traffic goes to them); a /16 leaves room for the benchmark's pods.
         '--cidr=10.244.0.1/16',
-        '--node-ip=10.243.0.1',
         '--node-lease-duration-seconds=40',
+        ...(kubelet
+          ? ['--node-ip=127.0.0.1', `--node-port=${kubeletPort}`, `--server-address=127.0.0.1:${kubeletPort}`,
+              `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--config=${kubelet.config}`]
+          : ['--node-ip=10.243.0.1']),
       ]),
     );
 
@@ -330,6 +356,21 @@ async function startLocalCluster(nodeCount: number): Promise<Cluster> {
     const message = `starting the Kubernetes control plane failed: ${(e as Error).message}\n${logs}`;
     throw taken ? new PortTaken(message) : new Error(message);
   }
+}
+
+/** kwok's ClusterLogs (a logs file per container) and ClusterExec (local, in a work directory), for all pods. */
+async function kubeletConfig(dir: string): Promise<{ config: string; server: KubeletServer }> {
+  const logsDir = join(dir, 'logs');
+  const execDir = join(dir, 'exec');
+  await Promise.all([mkdir(logsDir), mkdir(execDir)]);
+  const logsFile = (container: string) => join(logsDir, `${(KUBELET_CONTAINERS as readonly string[]).includes(container) ? container : 'other'}.log`);
+  const logs = [...KUBELET_CONTAINERS.map((c) => ({ containers: [c], logsFile: logsFile(c) })), { logsFile: logsFile('other') }];
+  await Promise.all([...KUBELET_CONTAINERS, 'other'].map((c) => writeFile(logsFile(c), '')));
+  const config = join(dir, 'kwok.yaml');
+  const doc = (kind: string, spec: object) => JSON.stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind, metadata: { name: 'turbulence-test' }, spec });
+  // JSON is YAML: one document each
+  await writeFile(config, [doc('ClusterLogs', { logs }), doc('ClusterExec', { execs: [{ local: { workDir: execDir } }] })].join('\n---\n'));
+  return { config, server: { logsFile, execDir } };
 }
 
 /** waitFor, failing at once when a control-plane process has exited. */

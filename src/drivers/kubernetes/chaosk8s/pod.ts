@@ -87,16 +87,23 @@ export function sinceSeconds(last: string): number {
   return Math.trunc(Number(m[1]) * scale);
 }
 
-/** exec_in_pods' exec, through the client package's websocket Exec (the API server runs it in the container). */
+/** exec_in_pods' exec, through the client package's websocket Exec (the API server runs it in the container). Only
+ * the protocol the Python client speaks, v4.channel.k8s.io: offered v5 first, the API server 1.30 translates the stream
+ * and wraps a failure once more ('Internal error occurred: Internal error occurred: ...'), unlike the reference. */
 async function execIn(api: KubeApi, ns: string, pod: string, container: string, command: string[], timeoutSeconds: number): Promise<{ out: string; status: any }> {
   const { Exec } = await import('../client.ts').then((m) => m.loadClientNode());
+  const { importUserModule } = await import('../../../modules.ts');
+  // ws: the client package's own WebSocket (its dependency); its handler class is not exported, an Exec holds one
+  const WebSocket = (await importUserModule('ws')).default as new (uri: string, protocols: string[], opts: object) => unknown;
+  const Handler = (new Exec(api.kubeConfig) as any).handler.constructor;
+  const handler = new Handler(api.kubeConfig, (uri: string, _protocols: string[], opts: object) => new WebSocket(uri, ['v4.channel.k8s.io'], opts));
   const { Writable } = await import('node:stream');
   let out = '';
   const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
   const stderr = new Writable({ write: (_c, _e, cb) => cb() });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => resolve({ out, status: null }), timeoutSeconds * 1000);
-    new Exec(api.kubeConfig)
+    new Exec(api.kubeConfig, handler)
       .exec(ns, pod, container, command, stdout, stderr, null, false, (status) => {
         clearTimeout(timer);
         resolve({ out, status });
@@ -203,7 +210,7 @@ const probes: DriverActivity[] = [
       for (const p of pods) {
         const name = nameOf(p);
         const query = { follow: 'false', previous: a.from_previous ? 'true' : 'false', timestamps: 'true', container: pythonStr(a.container_name ?? ''), ...(since ? { sinceSeconds: since } : {}) };
-        logs[name] = (await api.request('GET', `/api/v1${nsPath(a.ns, 'read_namespaced_pod_log')}/pods/${seg(name, 'name', 'read_namespaced_pod_log')}/log`, { query })).text;
+        logs[name] = (await api.request('GET', `/api/v1${nsPath(a.ns, 'read_namespaced_pod_log')}/pods/${seg(name, 'name', 'read_namespaced_pod_log')}/log`, { query, bytes: true })).text;
       }
       return logs;
     },
