@@ -28,8 +28,9 @@ export async function interview(catalog: Offering[], asker: Asker = terminalAske
 
 async function converse(p: Prompts): Promise<Authored> {
   p.say(
-    'This creates a Chaos Toolkit experiment: a steady-state hypothesis (optional), a method (at least one\n' +
-      'activity) and rollbacks (optional). Ctrl-C or Ctrl-D aborts; nothing is written before the end.\n',
+    'This creates a Chaos Toolkit experiment: a steady-state hypothesis (optional), a method (its activities; an\n' +
+      'empty one only checks the steady state) and rollbacks (optional). Ctrl-C or Ctrl-D aborts; nothing is\n' +
+      'written before the end.\n',
   );
   const title = await p.text('Experiment title');
   const description = await p.text('Description', 'N/A');

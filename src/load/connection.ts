@@ -16,6 +16,8 @@ export interface ConnectionOwner {
   /** the request in flight got no response; `retryAfter` ms before the connection should be used again */
   failed(conn: Connection, kind: string, retryAfter: number): void;
   countRead(bytes: number): void;
+  /** a request went out on a connected socket (one queued before a refused connect never does) */
+  countWritten(bytes: number): void;
 }
 
 export class Connection {
@@ -27,6 +29,8 @@ export class Connection {
   startedAt = 0;
   private socket: Socket | null = null;
   private connected = false;
+  /** a request was written before the connection was up */
+  private queued = false;
   /** consecutive failures to connect, for the back-off */
   private connectFailures = 0;
   private readonly parser: ResponseParser;
@@ -41,7 +45,9 @@ export class Connection {
     this.busy = true;
     this.scheduledAt = scheduledAt;
     this.startedAt = performance.now();
-    // written before the connection is up, the request goes out as soon as it is
+    // written before the connection is up, the request goes out as soon as it is (and counts then)
+    if (this.connected && this.socket) this.owner.countWritten(this.owner.request.length);
+    else this.queued = true;
     (this.socket ?? this.open()).write(this.owner.request);
   }
 
@@ -65,6 +71,8 @@ export class Connection {
       if (this.socket !== s) return;
       this.connected = true;
       this.connectFailures = 0;
+      if (this.queued) this.owner.countWritten(this.owner.request.length);
+      this.queued = false;
     });
     s.on('data', (chunk: Buffer) => {
       if (this.socket !== s) return;

@@ -105,7 +105,6 @@ class Generator implements ConnectionOwner {
   private next(c: Connection): boolean {
     if (this.stopping || this.stats.sent >= this.limit) return false;
     this.stats.sent++;
-    this.stats.bytesWritten += this.request.length;
     c.send(performance.now());
     return true;
   }
@@ -119,7 +118,6 @@ class Generator implements ConnectionOwner {
 
   private sendAt(c: Connection, at: number): void {
     this.stats.sent++;
-    this.stats.bytesWritten += this.request.length;
     this.schedule!.sent(at, performance.now());
     c.send(at);
   }
@@ -155,6 +153,10 @@ class Generator implements ConnectionOwner {
       this.free(c);
     }, retryAfter);
     this.retries.add(t);
+  }
+
+  countWritten(bytes: number): void {
+    this.stats.bytesWritten += bytes;
   }
 
   countRead(bytes: number): void {

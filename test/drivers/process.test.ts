@@ -105,12 +105,23 @@ describe('turbulence.process', () => {
     const { port } = srv.address() as AddressInfo;
     try {
       assert.equal(await call('port_listening', { port }), true);
-      await assert.rejects(call('kill_process', { port }), (e: Error) => e instanceof ActivityFailed && e.message === `no process matches port=${port}`);
-      await assert.rejects(call('kill_process', { pid: process.pid }), /no process matches pid=/);
-      await assert.rejects(call('kill_process', { pid: 1 }), /no process matches pid=1/);
+      const own = "(1 matching process is in Turbulence's own process group, never selected: start targets in another session, e.g. with setsid)";
+      await assert.rejects(call('kill_process', { port }), (e: Error) => e instanceof ActivityFailed && e.message === `no process matches port=${port} ${own}`);
+      await assert.rejects(call('kill_process', { pid: process.pid }), (e: Error) => e.message === `no process matches pid=${process.pid} ${own}`);
+      await assert.rejects(call('kill_process', { pid: 1 }), (e: Error) => e.message === 'no process matches pid=1');
     } finally {
       srv.close();
     }
+  });
+
+  it("says so when the only matches are in Turbulence's own process group (a child started without a session)", async () => {
+    const marker = `${1000 + Math.floor(Math.random() * 9e6)}.25`;
+    const child = spawn('sleep', [marker], { stdio: 'ignore' });
+    children.push(child);
+    await new Promise((r) => child.once('spawn', r));
+    await assert.rejects(call('kill_process', { pattern: `^sleep ${marker}$` }), /matching process is in Turbulence's own process group/);
+    assert.equal(child.exitCode, null);
+    assert.equal(child.signalCode, null);
   });
 
   it('fails clearly without a selector, with a bad pattern, and on bad argument values at run time', async () => {

@@ -136,6 +136,7 @@ describe('load generator', () => {
     const refused = await load(`http://127.0.0.1:${port}/`, { requests: 6, connections: 2 });
     assert.deepEqual(refused.errors, { total: 6, connect_refused: 6 });
     assert.equal(refused.requests.completed, 0);
+    assert.equal(refused.bytes.written, 0, 'a request queued on a refused connection never went out');
 
     const hung = await load(`${server.url}/hang`, { requests: 3, connections: 1, timeout: 0.1 });
     assert.deepEqual(hung.errors, { total: 3, timeout: 3 });

@@ -111,8 +111,11 @@ export function describeProcess(pid: number): { pid: number; name: string; cmdli
   return { pid, name: (read(`/proc/${pid}/comm`) ?? '').trim(), cmdline: argv.join(' ') };
 }
 
-/** The live processes matching every given criterion, except pid 1, Turbulence and its process group. */
-export function findProcesses(s: Selector): number[] {
+/**
+ * The live processes matching every given criterion, except pid 1, Turbulence and its process group; `sheltered`
+ * counts the matches left out for being Turbulence's own, so that an empty result can say why.
+ */
+export function findProcesses(s: Selector, sheltered = { count: 0 }): number[] {
   let regex: RegExp | null = null;
   if (s.pattern !== null) {
     try {
@@ -126,9 +129,10 @@ export function findProcesses(s: Selector): number[] {
   const ownGroup = stat(process.pid)?.pgrp;
   const found: number[] = [];
   for (const pid of wanted ? [...wanted] : pids()) {
-    if (pid === 1 || pid === process.pid) continue;
+    if (pid === 1) continue;
     const st = stat(pid);
-    if (st === null || st.state === 'Z' || st.state === 'X' || st.pgrp === ownGroup) continue;
+    if (st === null || st.state === 'Z' || st.state === 'X') continue;
+    const own = pid === process.pid || st.pgrp === ownGroup;
     if (s.name !== null || regex) {
       const argv = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
       if (s.name !== null) {
@@ -139,7 +143,8 @@ export function findProcesses(s: Selector): number[] {
       if (regex && !regex.test(argv.join(' '))) continue;
     }
     if (inodes && (inodes.size === 0 || !ownsSocket(pid, inodes))) continue;
-    found.push(pid);
+    if (own) sheltered.count++;
+    else found.push(pid);
   }
   return found;
 }

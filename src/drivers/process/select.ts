@@ -15,8 +15,14 @@ export interface ProcessTarget {
 export function selectProcesses(args: Record<string, unknown>): ProcessTarget[] {
   const s = selector(args);
   const selection = selectionFrom(args);
-  const matched = findProcesses(s);
-  if (matched.length === 0) throw new ActivityFailed(`no process matches ${describeSelector(s)}`);
+  const sheltered = { count: 0 };
+  const matched = findProcesses(s, sheltered);
+  if (matched.length === 0) {
+    const why = sheltered.count
+      ? ` (${sheltered.count} matching process${sheltered.count > 1 ? 'es are' : ' is'} in Turbulence's own process group, never selected: start targets in another session, e.g. with setsid)`
+      : '';
+    throw new ActivityFailed(`no process matches ${describeSelector(s)}${why}`);
+  }
   // pid order: the seed's picks must not depend on the order /proc lists them in
   const candidates = [...new Set(matched)].sort((a, b) => a - b).map(describeProcess);
   const chosen = selectTargets(candidates, selection, (p) => ({
