@@ -3,7 +3,7 @@
 import { ChaosError } from '../errors.ts';
 import type { Activity, Experiment, Json, Pauses } from '../experiment/types.ts';
 import { type Offering, findOffering } from './catalog.ts';
-import { planUndo } from './rollback.ts';
+import { undoOutcomes } from './rollback.ts';
 import type { Choice } from './spec.ts';
 
 export interface MethodStep extends Choice {
@@ -68,11 +68,7 @@ export function buildExperiment(a: Authored): Experiment {
  */
 export function autoRollbacks(method: Choice[], catalog: Offering[]): Choice[] {
   const out: Choice[] = [];
-  for (const step of [...method].reverse()) {
-    const def = step.offering.activity;
-    if (step.type !== 'action' || !def) continue;
-    const outcome = planUndo(def, step.arguments);
-    if (outcome.kind === 'none') continue;
+  for (const { step, outcome } of undoOutcomes(method)) {
     if (outcome.kind === 'opaque') throw new ChaosError(`cannot derive the rollback of ${step.offering.id}: ${outcome.reason}; give it with --rollback SPEC`);
     const { plan } = outcome;
     const id = `${plan.module}.${plan.func}`;

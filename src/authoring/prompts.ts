@@ -5,7 +5,7 @@ import type { Json, Pauses } from '../experiment/types.ts';
 import { Aborted, type Asker, terminalAsker } from './ask.ts';
 import { GENERIC, type Offering, findOffering } from './catalog.ts';
 import type { Authored, MethodStep } from './experiment.ts';
-import { planUndo } from './rollback.ts';
+import { undoOutcomes } from './rollback.ts';
 import { type Choice, parseTolerance } from './spec.ts';
 import { toleranceHint } from './tolerance.ts';
 import { describeType, parseValue, showValue } from './value.ts';
@@ -198,11 +198,7 @@ class Prompts {
   /** The undo of each method action, last fault first, offered as a rollback. */
   async undos(method: Choice[]): Promise<Choice[]> {
     const out: Choice[] = [];
-    for (const step of [...method].reverse()) {
-      const def = step.offering.activity;
-      if (step.type !== 'action' || !def) continue;
-      const outcome = planUndo(def, step.arguments);
-      if (outcome.kind === 'none') continue;
+    for (const { step, outcome } of undoOutcomes(method)) {
       if (outcome.kind === 'opaque') {
         this.say(`  ${step.offering.id}: ${outcome.reason}; pick its rollback from the list if you want one.`);
         continue;

@@ -4,6 +4,7 @@
 // returns {src, dst}); any other result-dependent argument must be filled in by the author.
 import type { DefinedActivity, UndoCall } from '../drivers/define.ts';
 import type { Json } from '../experiment/types.ts';
+import type { Choice } from './spec.ts';
 
 export interface UndoPlan {
   module: string;
@@ -78,4 +79,14 @@ export function planUndo(def: DefinedActivity, args: Record<string, Json>): Undo
     }
   }
   return { kind: 'plan', plan };
+}
+
+/** The undo outcome of each method action that has one, last fault first: the order rollbacks revert them in. */
+export function* undoOutcomes(method: Choice[]): Generator<{ step: Choice; outcome: Exclude<UndoOutcome, { kind: 'none' }> }> {
+  for (const step of [...method].reverse()) {
+    const def = step.offering.activity;
+    if (step.type !== 'action' || !def) continue;
+    const outcome = planUndo(def, step.arguments);
+    if (outcome.kind !== 'none') yield { step, outcome };
+  }
 }

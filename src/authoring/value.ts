@@ -52,9 +52,7 @@ export function describeType(node: Node): string {
       return 'true or false';
     case 'number':
     {
-      // `maximum` may not exist in every version of the vocabulary
-      const max = (n as { maximum?: number }).maximum;
-      const bounds = [n.minimum !== undefined ? ` ≥ ${n.minimum}` : '', max !== undefined ? ` ≤ ${max}` : ''].join('');
+      const bounds = [n.minimum !== undefined ? ` ≥ ${n.minimum}` : '', n.maximum !== undefined ? ` ≤ ${n.maximum}` : ''].join('');
       return `${n.integer ? 'integer' : 'number'}${bounds}`;
     }
     case 'string':

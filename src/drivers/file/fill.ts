@@ -8,8 +8,7 @@ import { open } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityFailed } from '../../errors.ts';
-import { type CheckContext, custom, int, num, str, type Node } from '../../experiment/schema/vocabulary.ts';
-import type { JsonPath } from '../../experiment/types.ts';
+import { int, num, str } from '../../experiment/schema/vocabulary.ts';
 import type { NativeContext } from '../../providers/python/native.ts';
 import { abortReason } from '../../providers/abort.ts';
 import { type DriverActivity, TargetProblem } from '../define.ts';
@@ -22,11 +21,6 @@ export const HARD_MAX_PERCENT = 99;
 export const DEFAULT_RESERVE = 64 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 const FILLER = /^turbulence-fill-[0-9a-z-]+\.fill$/;
-
-const atMost = (max: number, base: Node): Node =>
-  custom(base, (value: unknown, path: JsonPath, ctx: CheckContext) => {
-    if (typeof value === 'number' && value > max) ctx.problems.push({ message: `expected a number of at most ${max}`, path });
-  });
 
 interface Usage {
   /** bytes in use and bytes available to unprivileged users; df's Use% is used / (used + avail) */
@@ -190,9 +184,9 @@ export const fillActions: DriverActivity[] = [
     arguments: [
       { name: 'path', schema: directory },
       { name: 'size', schema: int({ minimum: 1, description: 'bytes to write' }), default: null },
-      { name: 'percent', schema: atMost(100, num({ minimum: 0, description: 'the Use% to reach' })), default: null },
+      { name: 'percent', schema: num({ minimum: 0, maximum: 100, description: 'the Use% to reach' }), default: null },
       { name: 'duration', schema: num({ minimum: 0, description: 'seconds to hold the fault before releasing it' }), default: null },
-      { name: 'max_percent', schema: atMost(HARD_MAX_PERCENT, num({ minimum: 0 })), default: 95 },
+      { name: 'max_percent', schema: num({ minimum: 0, maximum: HARD_MAX_PERCENT }), default: 95 },
       { name: 'reserve_bytes', schema: int({ minimum: 0, description: 'free bytes the filesystem must keep' }), default: DEFAULT_RESERVE },
     ],
     returns: 'mapping',

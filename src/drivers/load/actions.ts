@@ -2,18 +2,13 @@
 // `turbulence load --json`, so tolerances and later probes can read latency, status counts and errors; it stops
 // when the run is interrupted.
 import { ActivityFailed, ChaosError } from '../../errors.ts';
-import { type Node, bool, custom, int, map, num, str } from '../../experiment/schema/vocabulary.ts';
+import { bool, int, map, num, str } from '../../experiment/schema/vocabulary.ts';
 import { generateLoad } from '../../load/generator.ts';
 import { DEFAULTS, LIMITS, type LoadOptions } from '../../load/options.ts';
 import { resolveTarget } from '../../load/target.ts';
 import { type DriverActivity, TargetProblem } from '../define.ts';
 
 export const MODULE = 'turbulence.load';
-
-const atMost = (node: Node, max: number): Node =>
-  custom(node, (v, path, ctx) => {
-    if (typeof v === 'number' && v > max) ctx.problems.push({ message: `expected a number of at most ${max}`, path });
-  });
 
 const options = (a: Record<string, unknown>): LoadOptions => ({
   url: a.url as string,
@@ -40,14 +35,14 @@ export const actions: DriverActivity[] = [
       'targets only unless allow_remote (only for systems you own).',
     arguments: [
       { name: 'url', schema: str({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', formatMessage: 'expected an http:// or https:// URL' }) },
-      { name: 'connections', schema: atMost(int({ minimum: 1 }), LIMITS.connections), default: DEFAULTS.connections },
-      { name: 'rate', schema: atMost(num({ minimum: 0.001, description: 'requests per second (open loop)' }), LIMITS.rate), default: null },
-      { name: 'duration', schema: atMost(num({ minimum: 0.001, description: 'seconds' }), LIMITS.duration), default: DEFAULTS.duration },
-      { name: 'requests', schema: atMost(int({ minimum: 1 }), LIMITS.requests), default: null },
+      { name: 'connections', schema: int({ minimum: 1, maximum: LIMITS.connections }), default: DEFAULTS.connections },
+      { name: 'rate', schema: num({ minimum: 0.001, maximum: LIMITS.rate, description: 'requests per second (open loop)' }), default: null },
+      { name: 'duration', schema: num({ minimum: 0.001, maximum: LIMITS.duration, description: 'seconds' }), default: DEFAULTS.duration },
+      { name: 'requests', schema: int({ minimum: 1, maximum: LIMITS.requests }), default: null },
       { name: 'method', schema: str({ pattern: '^[A-Za-z]+$', formatMessage: 'expected an HTTP method such as "GET"' }), default: DEFAULTS.method },
       { name: 'headers', schema: map(str()), default: {} },
       { name: 'body', schema: str(), default: null },
-      { name: 'timeout', schema: atMost(num({ minimum: 0.001, description: 'seconds' }), LIMITS.timeout), default: DEFAULTS.timeout },
+      { name: 'timeout', schema: num({ minimum: 0.001, maximum: LIMITS.timeout, description: 'seconds' }), default: DEFAULTS.timeout },
       { name: 'allow_remote', schema: bool(), default: false },
       { name: 'insecure', schema: bool(), default: false },
     ],

@@ -10,7 +10,7 @@ import { arr, bool, int, num, obj, oneOf, opt, req, str, union } from '../../exp
 import { abortReason } from '../../providers/abort.ts';
 import type { NativeContext } from '../../providers/python/native.ts';
 import type { DriverActivity, DriverArgument, UndoCall } from '../define.ts';
-import { MAX_IO_BYTES, MAX_IO_WORKERS, atMost, checkDisk, checkMemory, durationNode, findStressNg, formatBytes, memoryBudget, parseSize, sizeNode } from './limits.ts';
+import { MAX_IO_BYTES, MAX_IO_WORKERS, checkDisk, checkMemory, durationNode, findStressNg, formatBytes, memoryBudget, parseSize, sizeNode } from './limits.ts';
 import { type Engine, type StressSpec, largestRss, launch, running, stopStressor } from './stressor.ts';
 
 export const MODULE = 'turbulence.stress';
@@ -124,7 +124,7 @@ export const actions: DriverActivity[] = [
     doc: 'Load `cores` CPUs (all unless said) at `load` percent each (duty cycle) for `duration` seconds. Returns the engine, pids and, once waited, the CPU seconds used.',
     arguments: [
       { name: 'cores', schema: int({ minimum: 1, description: 'how many CPUs to load (at most the machine has)' }), default: null },
-      { name: 'load', schema: atMost(int({ minimum: 1, description: 'percent of each CPU to keep busy' }), 100), default: 100 },
+      { name: 'load', schema: int({ minimum: 1, maximum: 100, description: 'percent of each CPU to keep busy' }), default: 100 },
       ...common,
     ],
     returns: 'mapping',
@@ -146,7 +146,7 @@ export const actions: DriverActivity[] = [
       'the available memory less a safety margin (the larger of 256 MiB and 5% of the total).',
     arguments: [
       { name: 'bytes', schema: sizeNode, default: null },
-      { name: 'percent', schema: atMost(num({ minimum: 0.1, description: 'percent of the total memory' }), 100), default: null },
+      { name: 'percent', schema: num({ minimum: 0.1, maximum: 100, description: 'percent of the total memory' }), default: null },
       ...common,
     ],
     returns: 'mapping',
@@ -172,7 +172,7 @@ export const actions: DriverActivity[] = [
       'directory under `path` (the system temporary directory unless said), always removed at the end.',
     arguments: [
       { name: 'bytes', schema: sizeNode, default: '64M' },
-      { name: 'workers', schema: atMost(int({ minimum: 1, description: 'concurrent writers' }), MAX_IO_WORKERS), default: 1 },
+      { name: 'workers', schema: int({ minimum: 1, maximum: MAX_IO_WORKERS, description: 'concurrent writers' }), default: 1 },
       { name: 'path', schema: str({ minLength: 1, description: 'a directory on the file system to stress' }), default: null },
       ...common,
     ],

@@ -2,7 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ActivityFailed } from '../../errors.ts';
-import { type Node, custom, int, num, str, union } from '../../experiment/schema/vocabulary.ts';
+import { type Node, int, num, str, union } from '../../experiment/schema/vocabulary.ts';
 import { cgroupMemory, diskUsage, memoryUsage } from '../system/procfs.ts';
 
 export const MAX_DURATION = 3600;
@@ -10,14 +10,7 @@ export const MAX_IO_BYTES = 64 * 2 ** 30;
 export const MAX_IO_WORKERS = 64;
 const MiB = 2 ** 20;
 
-/** A number node with an upper bound as well (the vocabulary's number nodes have a minimum only). */
-export function atMost(node: Node, max: number): Node {
-  return custom(node, (v, path, ctx) => {
-    if (typeof v === 'number' && v > max) ctx.problems.push({ message: `expected a number of at most ${max}`, path });
-  });
-}
-
-export const durationNode = atMost(num({ minimum: 0.1, description: `seconds the stress lasts (at most ${MAX_DURATION})` }), MAX_DURATION);
+export const durationNode = num({ minimum: 0.1, maximum: MAX_DURATION, description: `seconds the stress lasts (at most ${MAX_DURATION})` });
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i;
 /** A size: a number of bytes, or a string such as "512M", "1.5GiB" (binary multiples). */

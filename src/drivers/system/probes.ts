@@ -3,16 +3,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityFailed } from '../../errors.ts';
 import { abortReason } from '../../providers/abort.ts';
-import { custom, num, str } from '../../experiment/schema/vocabulary.ts';
+import { num, str } from '../../experiment/schema/vocabulary.ts';
 import type { DriverActivity } from '../define.ts';
 import { busyPercent, cpuTimes, diskUsage, loadAverage, memoryUsage, sharePercent } from './procfs.ts';
 
 export const MODULE = 'turbulence.system';
 
 const MAX_INTERVAL = 60;
-const interval = custom(num({ minimum: 0.05, description: 'seconds over which the CPU usage is measured' }), (v, path, ctx) => {
-  if ((v as number) > MAX_INTERVAL) ctx.problems.push({ message: `expected a number of at most ${MAX_INTERVAL}`, path });
-});
+const interval = num({ minimum: 0.05, maximum: MAX_INTERVAL, description: 'seconds over which the CPU usage is measured' });
 const path = str({ minLength: 1, description: 'a path on the file system to measure' });
 
 export interface CpuUsage {

@@ -76,6 +76,9 @@ function visit(node: Node, value: unknown, path: JsonPath, ctx: CheckContext): v
       if (node.minimum !== undefined && (value as number) < node.minimum) {
         report(ctx, node.rangeMessage, `expected a number of at least ${node.minimum}`, value, path);
       }
+      if (node.maximum !== undefined && (value as number) > node.maximum) {
+        report(ctx, node.rangeMessage, `expected a number of at most ${node.maximum}`, value, path);
+      }
       return;
     }
     case 'string':

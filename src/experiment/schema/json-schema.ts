@@ -60,6 +60,7 @@ function body(node: Node, defs: Record<string, Schema>): Schema {
       return {
         type: node.integer ? 'integer' : 'number',
         ...(node.minimum !== undefined ? { minimum: node.minimum } : {}),
+        ...(node.maximum !== undefined ? { maximum: node.maximum } : {}),
         ...s,
       };
     case 'string':

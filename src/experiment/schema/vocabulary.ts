@@ -45,6 +45,7 @@ export interface NumberNode extends Base {
   kind: 'number';
   integer?: boolean;
   minimum?: number;
+  maximum?: number;
   rangeMessage?: Message;
 }
 export interface StringNode extends Base {
