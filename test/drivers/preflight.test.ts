@@ -12,6 +12,7 @@ import { TargetProblem } from '../../src/drivers/define.ts';
 import type { Activity } from '../../src/experiment/types.ts';
 import '../../src/providers/index.ts';
 import { getProvider } from '../../src/providers/registry.ts';
+import { anyUserCli } from '../any-user-cli.ts';
 
 const bin = fileURLToPath(new URL('../../bin/turbulence.js', import.meta.url));
 const tmp = fs.mkdtempSync(join(tmpdir(), 'turbulence-preflight-'));
@@ -45,7 +46,7 @@ function turbulence(args: string[], opts: { uid?: number } = {}): Promise<{ code
   // as another user: setpriv drops to nobody before node starts
   const [cmd, argv] = opts.uid === undefined
     ? [process.execPath, [bin, '--no-log-file', ...args]]
-    : ['setpriv', [`--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', process.execPath, bin, '--no-log-file', ...args]];
+    : ['setpriv', [`--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', process.execPath, anyUserCli(), '--no-log-file', ...args]];
   return new Promise((resolve) => {
     execFile(cmd, argv, { cwd: tmp, env: { PATH: process.env.PATH, HOME: tmp, NO_COLOR: '1', TURBULENCE_BACKUP_DIR: backups } }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
