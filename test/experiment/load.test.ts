@@ -133,7 +133,7 @@ print(json.dumps(out))`;
     }
     // root reads any file: load it with the built CLI running as nobody
     chmodSync(dir, 0o755);
-    const r = spawnSync(process.execPath, [anyUserCli(), '--no-log-file', 'validate', p], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [anyUserCli(), '--no-log-file', 'validate', p], { cwd: dir, uid: 65534, gid: 65534, env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr.trim().replace(/^\[[^\]]*\] /, ''), expected, r.stderr);
   });
