@@ -412,9 +412,11 @@ async function makeCertificates(dir: string): Promise<Pki> {
     'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\n',
   );
   await writeFile(f('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  // each leaf gets its own serial: two signings sharing -CAcreateserial's ca.srl race on that file
+  let serial = 1;
   const leaf = async (name: string, subject: string) => {
     await openssl('req', ...ec, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', subject);
-    await openssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
+    await openssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial', String(serial++),
       '-out', f(`${name}.crt`), '-days', '7', '-extfile', f(`${name}.ext`));
   };
   await Promise.all([
