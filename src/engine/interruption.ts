@@ -27,6 +27,11 @@ export class Interruption {
   private main = new AbortController();
   /** Set once the interruption has been raised into an awaiting step: like a Python exception, it is raised once. */
   private delivered = false;
+  /**
+   * What `race` awaits, rejected when the interruption comes: one set rather than a listener on the signal per
+   * await, which costs every activity more than the engine's own bookkeeping.
+   */
+  private readonly waiters = new Set<(reason: unknown) => void>();
   /** Aborted only by an ungraceful exit: background activities are left alone otherwise. */
   readonly background = new AbortController();
   /** The first interruption received, if any. */
@@ -40,6 +45,9 @@ export class Interruption {
     this.first ??= err;
     if (!err.graceful) this.background.abort(err);
     this.main.abort(err);
+    const reason = this.main.signal.reason;
+    for (const waiter of this.waiters) waiter(reason);
+    this.waiters.clear();
   }
 
   /** An interruption an activity absorbed (it became that activity's failure): the run goes on as if none came. */
@@ -67,18 +75,18 @@ export class Interruption {
       return Promise.reject(signal.reason);
     }
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
+      const waiter = (reason: unknown) => {
         this.delivered = true;
-        reject(signal.reason);
+        reject(reason);
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(waiter);
       p.then(
         (v) => {
-          signal.removeEventListener('abort', onAbort);
+          this.waiters.delete(waiter);
           resolve(v);
         },
         (e) => {
-          signal.removeEventListener('abort', onAbort);
+          this.waiters.delete(waiter);
           reject(e);
         },
       );

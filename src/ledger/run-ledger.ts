@@ -1,8 +1,8 @@
 // One run's fault ledger: the driver wrapper records each fault before applying it and once applied; a rollback that
 // calls a fault's undo marks it reverted; at the end of the run (or when it is interrupted, or crashes) `settle`
 // reverts whatever is still outstanding, newest first, unless --keep-faults. The file is created with the first fault.
-import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import type { Interface } from 'node:readline';
 import type { Json } from '../experiment/types.ts';
 import { log } from '../log.ts';
 import { VERSION } from '../version.ts';
@@ -61,7 +61,9 @@ export class RunLedger {
 
   constructor(readonly options: LedgerOptions) {
     // the start time first: file names sort by it
-    this.runId = `${this.started.toISOString().replace(/[-:.]/g, '')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    // the suffix only tells apart runs of one pid in one millisecond: Math.random does, without loading node:crypto
+    const suffix = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+    this.runId = `${this.started.toISOString().replace(/[-:.]/g, '')}-${process.pid}-${suffix}`;
   }
 
   /** The experiment's title and the run's secrets (their values are redacted from every record). */
@@ -256,7 +258,7 @@ function watchSignals(count: number): { abandoned: boolean; stop(): void } {
   const state = { abandoned: false, stop: () => {} };
   let seen = 0;
   // the open question, closed when the undo ends before it is answered (else stdin would hold the process)
-  let question: ReturnType<typeof createInterface> | null = null;
+  let question: Interface | null = null;
   const abandon = () => {
     state.abandoned = true;
     log.warning('Abandoning the undo: the faults not yet reverted stay (run turbulence recover)');
@@ -265,6 +267,8 @@ function watchSignals(count: number): { abandoned: boolean; stop(): void } {
     seen++;
     const tty = process.stdin.isTTY && process.stderr.isTTY;
     if (tty && !question && seen === 1) {
+      // node:readline only when a question is asked: every run loads this module
+      const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
       const rl = (question = createInterface({ input: process.stdin, output: process.stderr }));
       rl.question(`\nStill reverting ${count} fault(s). Abandon the undo? The faults stay (turbulence recover reverts them later) [y/N] `, (answer) => {
         rl.close();

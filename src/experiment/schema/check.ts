@@ -24,6 +24,13 @@ const ARTICLE: Record<string, string> = {
   object: 'a mapping',
 };
 
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern, 'u')));
+  return re;
+}
+
 function describe(v: unknown): string {
   const t = jsonType(v);
   return t === 'other' ? 'an unsupported value' : t === 'null' ? 'null' : (ARTICLE[t] ?? t);
@@ -85,7 +92,7 @@ function visit(node: Node, value: unknown, path: JsonPath, ctx: CheckContext): v
       if (typeof value !== 'string') return wrongType(ctx, node, 'a string', value, path);
       if (node.minLength !== undefined && value.length < node.minLength) {
         report(ctx, node.formatMessage, node.minLength === 1 ? 'expected a non-empty string' : `expected at least ${node.minLength} characters`, value, path);
-      } else if (node.pattern !== undefined && !new RegExp(node.pattern, 'u').test(value)) {
+      } else if (node.pattern !== undefined && !compiled(node.pattern).test(value)) {
         report(ctx, node.formatMessage, `expected a string matching /${node.pattern}/`, value, path);
       }
       return;
@@ -143,7 +150,15 @@ function visitObject(node: Extract<Node, { kind: 'object' }>, value: unknown, pa
   const props = node.properties ?? {};
   ctx.parents.push(value);
   try {
-    for (const [key, prop] of Object.entries(props)) visitProperty(prop, own(value, key), [...path, key], ctx, path);
+    for (const key in props) {
+      const v = own(value, key);
+      // most declared keys are absent from a given activity: no path for them unless one is reported
+      if (v === undefined) {
+        if (props[key].required !== undefined) report(ctx, props[key].required, '', undefined, path);
+      } else {
+        visitProperty(props[key], v, [...path, key], ctx);
+      }
+    }
     if (node.additional) {
       for (const key of Object.keys(value)) {
         if (!Object.hasOwn(props, key)) visit(node.additional, value[key], [...path, key], ctx);
@@ -154,12 +169,8 @@ function visitObject(node: Extract<Node, { kind: 'object' }>, value: unknown, pa
   }
 }
 
-function visitProperty(prop: Property, v: unknown, path: JsonPath, ctx: CheckContext, parentPath: JsonPath): void {
-  if (v === undefined) {
-    // A missing key cannot be pointed at: report it on the object that lacks it.
-    if (prop.required !== undefined) report(ctx, prop.required, '', undefined, parentPath);
-    return;
-  }
+/** A present key's value (a missing key cannot be pointed at: visitObject reports it on the object that lacks it). */
+function visitProperty(prop: Property, v: unknown, path: JsonPath, ctx: CheckContext): void {
   if (v === null && prop.nullable) return;
   if ((prop.truthy && isFalsy(v)) || (prop.nullIsMissing && v === null)) {
     report(ctx, prop.required, 'expected a non-empty value', v, path);
