@@ -19,6 +19,8 @@
 // RSS per case. Peak RSS is the kernel's ru_maxrss of the child as reported by `/usr/bin/time -f %M` (GNU time),
 // which wraps BOTH engines' runs so the timings stay comparable; without /usr/bin/time, timings are unwrapped and
 // the peak RSS comes from one extra Turbulence run per case under python3's resource.getrusage(RUSAGE_CHILDREN).
+// For http200 and process200 it also prints what one activity costs as the journals time it (first start to last
+// end, over 200): the targets are on wall time, this shows where it goes (start-up and validation left out).
 // Exits 0 unless a run fails (unexpected exit code, or the http case not making its 200 requests).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { methodSpan } from './journal-times.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHAOS = join(ROOT, '.peers/venv/bin/chaos');
@@ -34,6 +37,8 @@ const GNU_TIME = '/usr/bin/time';
 const CASES = ['version', 'validate', 'trivial', 'http200', 'process200'];
 const TARGETS = { version: 0.5, validate: 0.5, trivial: null, http200: 0.4, process200: 1.0 };
 const RSS_TARGET_MIB = 80;
+/** cases whose journals also give the cost of one activity (method span / 200), steadier than the wall times */
+const PER_ACTIVITY = ['http200', 'process200'];
 
 function parseArgs(argv) {
   const opts = { n: 10, warmup: 1, only: CASES };
@@ -157,7 +162,9 @@ async function main() {
     reference: { cmd: CHAOS, pre: [] },
     turbulence: { cmd: process.execPath, pre: [TURBULENCE] },
   };
-  const results = Object.fromEntries(opts.only.map((c) => [c, { reference: [], turbulence: [], rss: [], errors: [] }]));
+  const results = Object.fromEntries(
+    opts.only.map((c) => [c, { reference: [], turbulence: [], rss: [], errors: [], perActivity: { reference: [], turbulence: [] } }]),
+  );
   const rssFile = wrapped ? join(dir, 'rss.txt') : null;
 
   try {
@@ -175,6 +182,7 @@ async function main() {
           else if (name === 'http200' && hits - before !== 200) res.errors.push(`${engine} made ${hits - before} requests instead of 200`);
           if (!measured) continue;
           res[engine].push(r.ms);
+          if (r.code === 0 && PER_ACTIVITY.includes(name)) res.perActivity[engine].push(methodSpan(join(dir, `journal-${engine}.json`)) / 200);
           if (engine === 'turbulence' && r.rssKiB) res.rss.push(r.rssKiB);
         }
       }
@@ -219,6 +227,12 @@ function report(results, opts, wrapped) {
       );
     }
     for (const e of [...new Set(r.errors)]) console.log(`  error: ${e}`);
+  }
+  const perActivity = Object.entries(results).filter(([, r]) => r.perActivity.reference.length && r.perActivity.turbulence.length);
+  if (perActivity.length) console.log('\nper activity from the journals (first start to last end / 200; start-up and validation left out):');
+  for (const [name, { perActivity: p }] of perActivity) {
+    const [ref, turb] = [median(p.reference), median(p.turbulence)];
+    console.log(`${pad(name, 12)}${lpad(`${(ref * 1000).toFixed(0)} µs`, 12)}${lpad(`${(turb * 1000).toFixed(0)} µs`, 12)}${lpad(`${(turb / ref).toFixed(2)}×`, 9)}`);
   }
   if (peak) console.log(`\nTurbulence peak RSS over all cases: ${peak.toFixed(1)} MiB (target ≤${RSS_TARGET_MIB} MiB: ${peak <= RSS_TARGET_MIB ? 'meets' : 'MISSES'})`);
 }

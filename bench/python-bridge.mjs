@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { methodSpan } from './journal-times.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHAOS = join(ROOT, '.peers/venv/bin/chaos');
@@ -143,17 +144,6 @@ async function main() {
   console.log(`    ratio turbulence/reference: ${(inMethod('turbulence') / inMethod('reference')).toFixed(2)}×`);
   for (const e of errors) console.log(`  error: ${e}`);
   process.exitCode = errors.length ? 1 : 0;
-}
-
-/** Milliseconds from the first activity's start to the last one's end, as the journal records them. */
-function methodSpan(path) {
-  const { run } = JSON.parse(readFileSync(path, 'utf8'));
-  // both engines write ISO times with microseconds, the reference with "+00:00"
-  const micros = (t) => {
-    const [, base, frac = ''] = /^(.*?)(?:\.(\d+))?(?:\+00:00|Z)?$/.exec(t);
-    return Date.parse(`${base}Z`) * 1000 + Number(frac.padEnd(6, '0').slice(0, 6));
-  };
-  return (micros(run.at(-1).end) - micros(run[0].start)) / 1000;
 }
 
 function journalOk(path, calls) {
